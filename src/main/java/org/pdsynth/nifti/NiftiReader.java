@@ -1,0 +1,243 @@
+package org.pdsynth.nifti;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.real.FloatType;
+
+/**
+ * Reads NIfTI-1 and NIfTI-2 images ({@code .nii}, {@code .nii.gz}, {@code .hdr}/{@code .img}
+ * pairs, either byte order) into float voxels plus {@link Geometry} and the raw header.
+ *
+ * <p>Every problem with the file is a one-line {@link NiftiFormatException} naming the file and
+ * the field. The header is checked against the file before the voxel array is allocated (file
+ * size, the deflate ratio bound for gzip, the heap), so a lying header never causes an
+ * OutOfMemoryError and a truncated file never yields a partial image.
+ */
+public final class NiftiReader {
+    /** Deflate cannot expand data more than 1032:1; a gzip file claiming more is truncated. */
+    private static final long MAX_DEFLATE_RATIO = 1032;
+    private static final int CHUNK = 1 << 20;
+
+    private NiftiReader() {}
+
+    /** Reads header, extensions and voxels. */
+    public static NiftiImage read(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    /** Reads only the header and its extensions (fast; no voxel data). */
+    public static NiftiHeader readHeader(Path file) throws IOException {
+        return read(file, false).header();
+    }
+
+    private static NiftiImage read(Path file, boolean withData) throws IOException {
+        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no such file");
+        Path hdrFile = file, imgFile = file;
+        Path other = NiftiFiles.pairedFile(file);
+        if (other != null) {
+            String n = file.getFileName().toString().toLowerCase();
+            boolean isHdr = n.endsWith(".hdr") || n.endsWith(".hdr.gz");
+            hdrFile = isHdr ? file : other;
+            imgFile = isHdr ? other : file;
+        }
+        NiftiHeader h;
+        try (InputStream in = open(hdrFile)) {
+            byte[] buf = new byte[NiftiHeaderCodec.N2_SIZE];
+            int n = readFully(in, buf, 0, buf.length);
+            h = NiftiHeaderCodec.decode(buf, n, hdrFile);
+            int hdrSize = h.version == 1 ? NiftiHeaderCodec.N1_SIZE : NiftiHeaderCodec.N2_SIZE;
+            validate(h, hdrFile, other != null);
+            // bytes already consumed beyond the header (NIfTI-1 read 540 bytes)
+            byte[] rest = java.util.Arrays.copyOfRange(buf, hdrSize, n);
+            InputStream tail = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(rest), in);
+            long consumed = hdrSize;
+            long extLimit = h.pair ? Long.MAX_VALUE : h.voxOffset;
+            consumed += readExtensions(tail, h, hdrFile, hdrSize, extLimit);
+            if (!withData) return new NiftiImage(file, h, Geometry.fromHeader(h), null);
+            if (!h.pair) {
+                Img<FloatType> img = readVoxels(tail, h, hdrFile, h.voxOffset - consumed);
+                return new NiftiImage(file, h, Geometry.fromHeader(h), img);
+            }
+        } catch (ZipException | EOFException e) {
+            throw new NiftiFormatException(hdrFile, "gzip stream is corrupt or truncated (" + e.getMessage() + ")", e);
+        }
+        if (!Files.isRegularFile(imgFile))
+            throw new NiftiFormatException(hdrFile, "header says 'ni" + h.version + "' (pair) but " + imgFile.getFileName() + " is missing");
+        try (InputStream in = open(imgFile)) {
+            Img<FloatType> img = readVoxels(in, h, imgFile, h.voxOffset);
+            return new NiftiImage(file, h, Geometry.fromHeader(h), img);
+        } catch (ZipException | EOFException e) {
+            throw new NiftiFormatException(imgFile, "gzip stream is corrupt or truncated (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void validate(NiftiHeader h, Path file, boolean pairName) throws NiftiFormatException {
+        int nd = h.ndim();
+        if (nd < 1 || nd > 7) throw new NiftiFormatException(file, "dim[0] = " + h.dim[0] + ", must be 1..7");
+        long n = 1;
+        for (int i = 1; i <= nd; i++) {
+            if (h.dim[i] < 1) throw new NiftiFormatException(file, "dim[" + i + "] = " + h.dim[i] + ", must be >= 1");
+            try {
+                n = Math.multiplyExact(n, h.dim[i]);
+            } catch (ArithmeticException e) {
+                throw new NiftiFormatException(file, "dims overflow: the product of dim[1.." + nd + "] exceeds 2^63");
+            }
+        }
+        NiftiDatatype t = NiftiDatatype.of(h.datatype, file);
+        if (n > Integer.MAX_VALUE - 8)
+            throw new NiftiFormatException(file, "dims " + java.util.Arrays.toString(h.shape()) + " give " + n
+                    + " voxels, more than one image can hold (2^31 - 9)");
+        if (h.pair != pairName)
+            throw new NiftiFormatException(file, h.pair ? "magic says .hdr/.img pair but the file is a single .nii"
+                    : "magic says single file (n+" + h.version + ") but the file is a .hdr/.img pair");
+        int hdrSize = h.version == 1 ? NiftiHeaderCodec.N1_SIZE : NiftiHeaderCodec.N2_SIZE;
+        if (!h.pair && h.voxOffset < hdrSize)
+            throw new NiftiFormatException(file, "vox_offset " + h.voxOffset + " points inside the " + hdrSize + "-byte header");
+        if (h.hasScaling() && !Double.isFinite(h.sclInter))
+            throw new NiftiFormatException(file, "scl_inter is " + h.sclInter + " with scl_slope " + h.sclSlope);
+        long bytes = n * t.bytes;
+        long heap = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        if (n * 4 > heap)
+            throw new NiftiFormatException(file, "image needs " + (n * 4 >> 20) + " MiB as float but only " + (heap >> 20)
+                    + " MiB of Java heap are free (raise -Xmx)");
+        assert bytes >= 0;
+    }
+
+    /** Reads extensions after the header; returns the bytes consumed from {@code in}. */
+    private static long readExtensions(InputStream in, NiftiHeader h, Path file, int hdrSize, long limit)
+            throws IOException {
+        if (limit - hdrSize < 4) return 0;
+        byte[] ext = new byte[4];
+        int got = readFully(in, ext, 0, 4);
+        if (got < 4) {
+            if (h.pair) return got;
+            throw new NiftiFormatException(file, "file ends inside the extension flag (offset " + (hdrSize + got) + ")");
+        }
+        long consumed = 4;
+        if (ext[0] == 0) return consumed;
+        List<NiftiExtension> list = new ArrayList<>();
+        byte[] head = new byte[8];
+        while (hdrSize + consumed + 8 <= limit) {
+            int k = readFully(in, head, 0, 8);
+            if (k == 0 && h.pair) break;
+            if (k < 8) throw new NiftiFormatException(file, "file ends inside extension " + list.size() + " header");
+            ByteBuffer b = ByteBuffer.wrap(head).order(h.byteOrder);
+            int esize = b.getInt(0), ecode = b.getInt(4);
+            long at = hdrSize + consumed;
+            if (esize < 8 || at + esize > limit)
+                throw new NiftiFormatException(file, "extension " + list.size() + " at offset " + at + " has esize " + esize
+                        + (esize < 8 ? " (< 8)" : ", past vox_offset " + limit));
+            byte[] data = new byte[esize - 8];
+            if (readFully(in, data, 0, data.length) < data.length)
+                throw new NiftiFormatException(file, "file ends inside extension " + list.size());
+            list.add(new NiftiExtension(ecode, data));
+            consumed += esize;
+        }
+        h.extensions = list;
+        return consumed;
+    }
+
+    private static Img<FloatType> readVoxels(InputStream in, NiftiHeader h, Path file, long skip) throws IOException {
+        NiftiDatatype t = NiftiDatatype.of(h.datatype, file);
+        int n = (int) h.voxelCount();
+        long bytes = (long) n * t.bytes;
+        long available = Files.size(file);
+        long needed = h.voxOffset + bytes;
+        if (NiftiFiles.isGzip(file) || isGzipMagic(file)) {
+            if (needed > available * MAX_DEFLATE_RATIO + 1024)
+                throw new NiftiFormatException(file, "data is truncated: the header says " + bytes + " bytes of voxels at offset "
+                        + h.voxOffset + ", more than a " + available + "-byte gzip file can hold");
+        } else if (needed > available) {
+            throw new NiftiFormatException(file, "data is truncated: the header says " + bytes + " bytes of voxels at offset "
+                    + h.voxOffset + " (dims " + java.util.Arrays.toString(h.shape()) + ", " + t.name().toLowerCase()
+                    + "), the file has " + available + " bytes");
+        }
+        if (skip > 0 && skip(in, skip) < skip)
+            throw new NiftiFormatException(file, "file ends before vox_offset " + h.voxOffset);
+        float[] out = new float[n];
+        byte[] chunk = new byte[CHUNK - CHUNK % t.bytes];
+        ByteBuffer bb = ByteBuffer.wrap(chunk).order(h.byteOrder);
+        boolean scale = h.hasScaling();
+        double slope = scale ? h.sclSlope : 1, inter = scale ? h.sclInter : 0;
+        int done = 0;
+        while (done < n) {
+            int want = (int) Math.min(chunk.length, (long) (n - done) * t.bytes);
+            int got = readFully(in, chunk, 0, want);
+            if (got < want)
+                throw new NiftiFormatException(file, "data is truncated: got " + ((long) done * t.bytes + got) + " of " + bytes
+                        + " bytes of voxels (dims " + java.util.Arrays.toString(h.shape()) + ")");
+            int count = want / t.bytes;
+            bb.clear();
+            decode(t, bb, count, out, done, scale, slope, inter);
+            done += count;
+        }
+        return ArrayImgs.floats(out, h.shape());
+    }
+
+    /** Converts {@code count} stored values to float, applying slope/intercept in double precision. */
+    private static void decode(NiftiDatatype t, ByteBuffer b, int count, float[] out, int off, boolean scale,
+            double slope, double inter) {
+        if (t == NiftiDatatype.FLOAT32) {
+            b.asFloatBuffer().get(out, off, count);
+            if (scale)
+                for (int i = off; i < off + count; i++) out[i] = (float) (out[i] * slope + inter);
+            return;
+        }
+        if (t == NiftiDatatype.INT16) {
+            for (int i = 0; i < count; i++) out[off + i] = (float) (b.getShort() * slope + inter);
+            return;
+        }
+        for (int i = 0; i < count; i++) out[off + i] = (float) (t.next(b) * slope + inter);
+    }
+
+    private static InputStream open(Path p) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
+        raw.mark(2);
+        int b0 = raw.read(), b1 = raw.read();
+        raw.reset();
+        if (b0 == 0x1f && b1 == 0x8b) return new GZIPInputStream(raw, 1 << 16);
+        return raw;
+    }
+
+    private static boolean isGzipMagic(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
+    /** Skips n bytes (honouring gaps before vox_offset); returns how many were skipped. */
+    private static long skip(InputStream in, long n) throws IOException {
+        long done = 0;
+        byte[] sink = new byte[8192];
+        while (done < n) {
+            int r = in.read(sink, 0, (int) Math.min(sink.length, n - done));
+            if (r < 0) break;
+            done += r;
+        }
+        return done;
+    }
+
+    /** Reads up to len bytes; returns how many were read (less only at end of stream). */
+    static int readFully(InputStream in, byte[] b, int off, int len) throws IOException {
+        int total = 0;
+        while (total < len) {
+            int r = in.read(b, off + total, len - total);
+            if (r < 0) break;
+            total += r;
+        }
+        return total;
+    }
+}
