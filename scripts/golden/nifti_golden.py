@@ -15,9 +15,10 @@ Conventions of the recorded values:
   datatype    numpy dtype name of the on-disk type (byte order dropped), e.g. "int16"
   voxel_size  header.get_zooms()[:3]
   affine      img.affine (nibabel: sform if sform_code > 0, else qform, else pixdim), 4x4 rows
+  qform_affine  header.get_qform() (the quaternion transform), null when qform_code == 0
   tr          zooms[3] in seconds (ms -> /1000, us -> /1e6 by xyzt_units), null when ndim < 4
   min/max/mean/sum/nan_count   of img.get_fdata() (float64, scaling applied), NaN/Inf excluded
-  voxels      [[index...], value] at deterministic positions: all-zero corner, far corner, two
+  voxels      [[index...], value or null for NaN] at deterministic positions: all-zero corner, far corner, two
               mixed corners, centre, first position of the maximum, one seeded random position
   sform_code, qform_code, scl_slope, scl_inter, n_extensions, vox_offset: raw values of the
               header as stored in the file (nibabel's img.header resets scl_* and vox_offset),
@@ -44,6 +45,7 @@ IMAGES = [
     "reoriented_anat_moved.nii", "resampled_anat_moved.nii",
     "small_25.nii.gz", "small_64D.nii", "small_101D.nii.gz",
     "aal.nii.gz", "JHU-WhiteMatter-labels-2mm.nii.gz", "ch2better.nii.gz", "ch2bet.nii.gz",
+    "ascm_out_test.nii.gz", "ATestReferenceImageForReadingAndWriting.nii.gz",
 ]
 HEADERS_ONLY = ["nifti1.hdr", "nifti2.hdr"]
 GRADIENTS = ["small_25", "small_64D", "small_101D"]
@@ -86,6 +88,7 @@ def header_fields(img, path):
         "voxel_size": [float(z) for z in zooms[:3]],
         "xyzt_units": int(raw["xyzt_units"]),
         "affine": [[float(v) for v in row] for row in img.affine],
+        "qform_affine": None if int(raw["qform_code"]) == 0 else [[float(v) for v in row] for row in raw.get_qform()],
         "tr": tr,
         "sform_code": int(raw["sform_code"]),
         "qform_code": int(raw["qform_code"]),
@@ -130,7 +133,7 @@ def image_entry(path):
         "sum": float(np.sum(finite, dtype=np.longdouble)),
         "nan_count": int(np.isnan(data).sum()),
         "inf_count": int(np.isinf(data).sum()),
-        "voxels": [[list(p), float(data[p])] for p in sample_positions(img.shape, data)],
+        "voxels": [[list(p), num(data[p])] for p in sample_positions(img.shape, data)],
     })
     return entry
 
@@ -144,6 +147,7 @@ def header_only_entry(path):
 
 def gradient_entry(base):
     bvals, bvecs = read_bvals_bvecs(base + ".bval", base + ".bvec")
+    nan_rows = np.flatnonzero(np.isnan(np.asarray(bvecs, dtype=float)).any(axis=1))
     gtab = gradient_table(bvals, bvecs)  # default b0_threshold 50, atol 1e-2
     vecs = np.asarray(gtab.bvecs, dtype=float)
     norms = np.linalg.norm(vecs, axis=1)
@@ -158,6 +162,7 @@ def gradient_entry(base):
         "bvecs_unit": [[float(v) for v in row] for row in unit],
         "b0_indices": [int(i) for i in np.flatnonzero(gtab.b0s_mask)],
         "b0s_mask": [bool(b) for b in gtab.b0s_mask],
+        "nan_rows": [int(i) for i in nan_rows],
     }
 
 
@@ -165,7 +170,7 @@ def write_json(path, obj):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = path + ".part"
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(obj, f, indent=1, sort_keys=False)
+        json.dump(obj, f, indent=1, sort_keys=False, allow_nan=False)
         f.write("\n")
     os.replace(tmp, path)
 
@@ -193,7 +198,8 @@ def main():
         "numpy": np.__version__,
         "note": "bvecs: dipy gradient_table(...).bvecs as dipy keeps them (not renormalised); "
                 "bvecs_unit: the same rows divided by their norm (zero rows stay zero); "
-                "b0_indices: where gtab.b0s_mask is true (b <= b0_threshold)",
+                "b0_indices: where gtab.b0s_mask is true (b <= b0_threshold); "
+                "nan_rows: rows of the bvec file that hold NaN (dipy makes them zero vectors)",
         "tables": grads,
     })
 

@@ -81,7 +81,13 @@ public final class GradientTable {
         }
         List<String> warn = new ArrayList<>();
         double[][] unit = new double[g][];
-        for (int i = 0; i < g; i++) unit[i] = normalise(d[i], i, warn);
+        for (int i = 0; i < g; i++) {
+            try {
+                unit[i] = normalise(d[i], i, warn);
+            } catch (IllegalArgumentException e) {
+                throw new NiftiFormatException(bvec, e.getMessage());
+            }
+        }
         List<String> named = new ArrayList<>();
         for (String w : warn) named.add(bvec.getFileName() + ": " + w);
         for (String w : named) System.err.println("warning: " + w);
@@ -112,7 +118,7 @@ public final class GradientTable {
             double[] r = new double[parts.length];
             for (int i = 0; i < parts.length; i++) {
                 try {
-                    r[i] = Double.parseDouble(parts[i]);
+                    r[i] = parseNumber(parts[i]);
                 } catch (NumberFormatException e) {
                     throw new NiftiFormatException(p, "line " + lineNo + ": '" + parts[i] + "' is not a number");
                 }
@@ -120,6 +126,19 @@ public final class GradientTable {
             rows.add(r);
         }
         return rows;
+    }
+
+    /**
+     * A number as numpy's loadtxt reads it: Java syntax plus "nan"/"inf"/"infinity" in any case
+     * with an optional sign (dipy's own small_64D.bvec has a row "nan nan nan").
+     */
+    private static double parseNumber(String s) {
+        String t = s.toLowerCase(Locale.ROOT);
+        String u = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+        if (u.equals("nan")) return Double.NaN;
+        if (u.equals("inf") || u.equals("infinity"))
+            return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        return Double.parseDouble(s);
     }
 
     /** Writes FSL files: bval on one line, bvec as 3 rows of G (atomically). */
