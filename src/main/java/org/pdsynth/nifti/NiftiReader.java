@@ -187,7 +187,11 @@ public final class NiftiReader {
         return ArrayImgs.floats(out, h.shape());
     }
 
-    /** Converts {@code count} stored values to float, applying slope/intercept in double precision. */
+    /**
+     * Converts {@code count} stored values (from position 0 of {@code b}, which wraps a byte array)
+     * to float, applying slope/intercept in double precision to the exact stored value. The
+     * common unscaled types have their own loops (a per-voxel switch costs as much as inflating).
+     */
     private static void decode(NiftiDatatype t, ByteBuffer b, int count, float[] out, int off, boolean scale,
             double slope, double inter) {
         if (t == NiftiDatatype.FLOAT32) {
@@ -197,8 +201,30 @@ public final class NiftiReader {
             return;
         }
         if (t == NiftiDatatype.INT16) {
-            for (int i = 0; i < count; i++) out[off + i] = (float) (b.getShort() * slope + inter);
+            java.nio.ShortBuffer s = b.asShortBuffer();
+            if (scale) for (int i = 0; i < count; i++) out[off + i] = (float) (s.get(i) * slope + inter);
+            else for (int i = 0; i < count; i++) out[off + i] = s.get(i);
             return;
+        }
+        if (!scale) {
+            switch (t) {
+                case UINT8 -> {
+                    byte[] a = b.array();
+                    for (int i = 0; i < count; i++) out[off + i] = a[i] & 0xff;
+                    return;
+                }
+                case INT8 -> {
+                    byte[] a = b.array();
+                    for (int i = 0; i < count; i++) out[off + i] = a[i];
+                    return;
+                }
+                case UINT16 -> {
+                    java.nio.ShortBuffer s = b.asShortBuffer();
+                    for (int i = 0; i < count; i++) out[off + i] = s.get(i) & 0xffff;
+                    return;
+                }
+                default -> { } // int32, uint32, int64, float64: through double below
+            }
         }
         for (int i = 0; i < count; i++) out[off + i] = (float) (t.next(b) * slope + inter);
     }
