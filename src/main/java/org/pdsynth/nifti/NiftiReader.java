@@ -190,43 +190,47 @@ public final class NiftiReader {
     /**
      * Converts {@code count} stored values (from position 0 of {@code b}, which wraps a byte array)
      * to float, applying slope/intercept in double precision to the exact stored value. The
-     * common unscaled types have their own loops (a per-voxel switch costs as much as inflating).
+     * common types have their own small loops (a per-voxel switch costs as much as inflating; one
+     * method per type keeps the JIT's profile of one type from slowing another).
      */
     private static void decode(NiftiDatatype t, ByteBuffer b, int count, float[] out, int off, boolean scale,
             double slope, double inter) {
-        if (t == NiftiDatatype.FLOAT32) {
-            b.asFloatBuffer().get(out, off, count);
-            if (scale)
-                for (int i = off; i < off + count; i++) out[i] = (float) (out[i] * slope + inter);
-            return;
-        }
-        if (t == NiftiDatatype.INT16) {
-            java.nio.ShortBuffer s = b.asShortBuffer();
-            if (scale) for (int i = 0; i < count; i++) out[off + i] = (float) (s.get(i) * slope + inter);
-            else for (int i = 0; i < count; i++) out[off + i] = s.get(i);
-            return;
-        }
-        if (!scale) {
-            switch (t) {
-                case UINT8 -> {
-                    byte[] a = b.array();
-                    for (int i = 0; i < count; i++) out[off + i] = a[i] & 0xff;
-                    return;
-                }
-                case INT8 -> {
-                    byte[] a = b.array();
-                    for (int i = 0; i < count; i++) out[off + i] = a[i];
-                    return;
-                }
-                case UINT16 -> {
-                    java.nio.ShortBuffer s = b.asShortBuffer();
-                    for (int i = 0; i < count; i++) out[off + i] = s.get(i) & 0xffff;
-                    return;
-                }
-                default -> { } // int32, uint32, int64, float64: through double below
+        switch (t) {
+            case FLOAT32 -> decodeFloat32(b, count, out, off, scale, slope, inter);
+            case INT16 -> decodeInt16(b, count, out, off, scale, slope, inter);
+            case UINT8 -> decodeUint8(b.array(), count, out, off, scale, slope, inter);
+            case UINT16 -> decodeUint16(b, count, out, off, scale, slope, inter);
+            default -> { // int8, int32, uint32, int64, float64
+                for (int i = 0; i < count; i++) out[off + i] = (float) (t.next(b) * slope + inter);
             }
         }
-        for (int i = 0; i < count; i++) out[off + i] = (float) (t.next(b) * slope + inter);
+    }
+
+    private static void decodeFloat32(ByteBuffer b, int count, float[] out, int off, boolean scale, double slope,
+            double inter) {
+        b.asFloatBuffer().get(out, off, count);
+        if (scale)
+            for (int i = off; i < off + count; i++) out[i] = (float) (out[i] * slope + inter);
+    }
+
+    private static void decodeInt16(ByteBuffer b, int count, float[] out, int off, boolean scale, double slope,
+            double inter) {
+        java.nio.ShortBuffer s = b.asShortBuffer();
+        if (scale) for (int i = 0; i < count; i++) out[off + i] = (float) (s.get(i) * slope + inter);
+        else for (int i = 0; i < count; i++) out[off + i] = s.get(i);
+    }
+
+    private static void decodeUint16(ByteBuffer b, int count, float[] out, int off, boolean scale, double slope,
+            double inter) {
+        java.nio.ShortBuffer s = b.asShortBuffer();
+        if (scale) for (int i = 0; i < count; i++) out[off + i] = (float) ((s.get(i) & 0xffff) * slope + inter);
+        else for (int i = 0; i < count; i++) out[off + i] = s.get(i) & 0xffff;
+    }
+
+    private static void decodeUint8(byte[] a, int count, float[] out, int off, boolean scale, double slope,
+            double inter) {
+        if (scale) for (int i = 0; i < count; i++) out[off + i] = (float) ((a[i] & 0xff) * slope + inter);
+        else for (int i = 0; i < count; i++) out[off + i] = a[i] & 0xff;
     }
 
     private static InputStream open(Path p) throws IOException {
