@@ -24,8 +24,8 @@ fi
 real="$(ls -S "$data"/*.nii "$data"/*.nii.gz 2>/dev/null | head -n1 || true)"
 [[ -n "$real" ]] || { echo "test data missing: run scripts/fetch-test-data" >&2; exit 1; }
 
-mvn -o -q -B test-compile
-mvn -o -q -B dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" >/dev/null
+mvn -o -q -B -Dstyle.color=never test-compile
+mvn -o -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" >/dev/null
 
 files=("$synthetic" "$real")
 for f in "${files[@]}"; do cat "$f" >/dev/null; done   # page cache warm for both tools
