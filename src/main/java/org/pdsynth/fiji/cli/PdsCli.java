@@ -52,6 +52,9 @@ public final class PdsCli {
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         try (Context context = new Context(CommandService.class)) {
             CommandService commands = context.service(CommandService.class);
+            // the CLI prints a failure as one line itself; SciJava's stack traces only with PDS_DEBUG=1
+            if (System.getenv("PDS_DEBUG") == null)
+                context.service(org.scijava.log.LogService.class).setLevel(org.scijava.log.LogLevel.NONE);
             CommandInfo info = commands.getCommand(sub.command());
             List<ModuleItem<?>> inputs = new ArrayList<>();
             info.inputs().forEach(inputs::add);
