@@ -45,7 +45,7 @@ public record MetricsReport(double dataRange, String scaling, double psnr, doubl
 
     /** JSON, indented when pretty is true. */
     public String toJson(boolean pretty) {
-        GsonBuilder b = new GsonBuilder().serializeNulls();
+        GsonBuilder b = new GsonBuilder().serializeNulls().disableHtmlEscaping();
         if (pretty) b.setPrettyPrinting();
         return b.create().toJson(toJsonObject());
     }
@@ -84,7 +84,8 @@ public record MetricsReport(double dataRange, String scaling, double psnr, doubl
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "data range %.1f; %s%n", dataRange, scaling));
         appendLines(sb, "whole volume", this);
-        if (masked != null) appendLines(sb, "inside mask", masked);
+        if (masked != null) appendLines(sb, "inside mask (PSNR, MAE over mask voxels; SSIM over mask voxels >= "
+                + Ssim.PAD + " from every border)", masked);
         return sb.toString();
     }
 

@@ -3,6 +3,7 @@ package org.pdsynth.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -75,7 +76,7 @@ class MetricsGoldenTest {
             JsonObject c = e.getValue().getAsJsonObject();
             tests.add(DynamicTest.dynamicTest(e.getKey(), () -> checkCase(e.getKey(), c)));
         }
-        assertEquals(4, tests.size(), "golden cases");
+        assertTrue(tests.size() >= 4, "golden cases: " + tests.size());
         return tests;
     }
 

@@ -83,6 +83,8 @@ class VolumeMetricsTest {
         assertEquals(List.of("data_range", "scaling", "psnr", "ssim", "mae", "channels", "masked"),
                 List.copyOf(json.keySet()));
         assertEquals(1.0, json.get("data_range").getAsDouble());
+        assertEquals(VolumeMetrics.SCALING, json.get("scaling").getAsString());
+        assertTrue(r.toJson().contains("s = (v - min_ref) / (max_ref - min_ref)"), "no HTML escapes: " + r.toJson());
         assertEquals(r.psnr(), json.get("psnr").getAsDouble());
         assertEquals(r.ssim(), json.get("ssim").getAsDouble());
         assertEquals(3, json.getAsJsonArray("channels").size());
