@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.pdsynth.fiji.InfoCommand;
+import org.pdsynth.fiji.MetricsCommand;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
@@ -24,6 +25,8 @@ public final class PdsCli {
     static {
         add(new Subcommand("info", InfoCommand.class, "dims, datatype, voxel size, affine, TR and statistics of a NIfTI file",
                 "input"));
+        add(new Subcommand("metrics", MetricsCommand.class,
+                "PSNR, SSIM and MAE of --test against --reference (per channel, scaled by the reference's range)"));
     }
 
     private static void add(Subcommand s) {

@@ -83,4 +83,36 @@ class PdsCliTest {
         assertTrue(r.err().startsWith("pds info: " + p), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
+
+    @Test
+    void metricsJsonComparesTwoFiles() throws Exception {
+        Img<FloatType> ref = ArrayImgs.floats(12, 12, 12), tst = ArrayImgs.floats(12, 12, 12);
+        java.util.Random r = new java.util.Random(3);
+        var a = ref.cursor();
+        var b = tst.cursor();
+        while (a.hasNext()) {
+            float v = r.nextFloat();
+            a.next().set(v);
+            b.next().set(v + 0.1f);
+        }
+        Geometry g = Geometry.ofVoxelSize(2, 2, 2);
+        NiftiWriter.write(dir.resolve("ref.nii"), ref, g);
+        NiftiWriter.write(dir.resolve("tst.nii"), tst, g);
+        Result res = run("metrics", "--reference", dir.resolve("ref.nii").toString(), "--test", dir.resolve("tst.nii").toString(), "--json");
+        assertEquals(0, res.code(), res.err());
+        JsonObject o = JsonParser.parseString(res.out()).getAsJsonObject();
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (FloatType t : ref) {
+            lo = Math.min(lo, t.get());
+            hi = Math.max(hi, t.get());
+        }
+        // every voxel differs by 0.1 before scaling by the reference range: MAE and PSNR follow exactly
+        double d = 0.1 / (hi - lo);
+        assertEquals(d, o.get("mae").getAsDouble(), 1e-6);
+        assertEquals(10 * Math.log10(1 / (d * d)), o.get("psnr").getAsDouble(), 1e-4);
+        assertEquals(1.0, o.get("data_range").getAsDouble());
+        Result bad = run("metrics", "--reference", dir.resolve("ref.nii").toString(), "--test", dir.resolve("nope.nii").toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("nope.nii"), bad.err());
+    }
 }
