@@ -116,7 +116,11 @@ public final class NiftiReader {
         assert bytes >= 0;
     }
 
-    /** Reads extensions after the header; returns the bytes consumed from {@code in}. */
+    /**
+     * Reads extensions after the header, up to vox_offset (or the end of a .hdr); returns the bytes
+     * consumed from {@code in}. A record whose esize is below 8 or runs past vox_offset is taken
+     * as the start of a gap (nifti1.h allows vox_offset beyond the extensions), not an error.
+     */
     private static long readExtensions(InputStream in, NiftiHeader h, Path file, int hdrSize, long limit)
             throws IOException {
         if (limit - hdrSize < 4) return 0;
@@ -137,9 +141,11 @@ public final class NiftiReader {
             ByteBuffer b = ByteBuffer.wrap(head).order(h.byteOrder);
             int esize = b.getInt(0), ecode = b.getInt(4);
             long at = hdrSize + consumed;
-            if (esize < 8 || at + esize > limit)
-                throw new NiftiFormatException(file, "extension " + list.size() + " at offset " + at + " has esize " + esize
-                        + (esize < 8 ? " (< 8)" : ", past vox_offset " + limit));
+            // an impossible esize ends the extension list: what follows up to vox_offset is a gap
+            if (esize < 8 || at + esize > limit) {
+                consumed += 8;
+                break;
+            }
             byte[] data = new byte[esize - 8];
             if (readFully(in, data, 0, data.length) < data.length)
                 throw new NiftiFormatException(file, "file ends inside extension " + list.size());

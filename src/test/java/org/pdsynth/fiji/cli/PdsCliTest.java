@@ -1,0 +1,118 @@
+package org.pdsynth.fiji.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.real.FloatType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pdsynth.nifti.Geometry;
+import org.pdsynth.nifti.NiftiWriter;
+
+class PdsCliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = PdsCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void infoJsonReportsTheImage() throws Exception {
+        Img<FloatType> img = ArrayImgs.floats(3, 2, 2, 2);
+        int i = 0;
+        for (FloatType t : img) t.set(i++);
+        img.firstElement().set(Float.NaN);
+        Path p = dir.resolve("x.nii.gz");
+        NiftiWriter.write(p, img, Geometry.ofAffine(new double[] {-2, 0, 0, 90, 0, 2, 0, -126, 0, 0, 2, -72, 0, 0, 0, 1}, 4, 1.5));
+        Result r = run("info", p.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("[3,2,2,2]", o.get("dims").toString());
+        assertEquals("float32", o.get("datatype").getAsString());
+        assertEquals(1.5, o.get("tr").getAsDouble());
+        assertEquals(1, o.get("min").getAsDouble());
+        assertEquals(23, o.get("max").getAsDouble());
+        assertEquals(12, o.get("mean").getAsDouble(), 1e-12); // mean of 1..23
+        assertEquals(1, o.get("nan_count").getAsLong());
+        assertEquals(90, o.getAsJsonArray("affine").get(0).getAsJsonArray().get(3).getAsDouble());
+    }
+
+    @Test
+    void textIsTheDefault() throws Exception {
+        Path p = dir.resolve("y.nii");
+        NiftiWriter.write(p, ArrayImgs.floats(2, 2, 2), Geometry.ofVoxelSize(1, 1, 1));
+        Result r = run("info", p.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("dims:        [2, 2, 2]"), r.out());
+    }
+
+    @Test
+    void badWordsGiveUsageAndExitCode2() {
+        Result r = run("frobnicate");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown subcommand 'frobnicate'") && r.err().contains("usage"), r.err());
+        r = run("info", "a.nii", "--colour", "red");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown option --colour"), r.err());
+        r = run("info");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("missing INPUT"), r.err());
+        assertEquals(2, run().code());
+        assertEquals(0, run("--help").code());
+    }
+
+    @Test
+    void failuresAreOneLineNamingTheFile() throws Exception {
+        Path p = dir.resolve("broken.nii");
+        java.nio.file.Files.write(p, new byte[100]);
+        Result r = run("info", p.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("pds info: " + p), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void metricsJsonComparesTwoFiles() throws Exception {
+        Img<FloatType> ref = ArrayImgs.floats(12, 12, 12), tst = ArrayImgs.floats(12, 12, 12);
+        java.util.Random r = new java.util.Random(3);
+        var a = ref.cursor();
+        var b = tst.cursor();
+        while (a.hasNext()) {
+            float v = r.nextFloat();
+            a.next().set(v);
+            b.next().set(v + 0.1f);
+        }
+        Geometry g = Geometry.ofVoxelSize(2, 2, 2);
+        NiftiWriter.write(dir.resolve("ref.nii"), ref, g);
+        NiftiWriter.write(dir.resolve("tst.nii"), tst, g);
+        Result res = run("metrics", "--reference", dir.resolve("ref.nii").toString(), "--test", dir.resolve("tst.nii").toString(), "--json");
+        assertEquals(0, res.code(), res.err());
+        JsonObject o = JsonParser.parseString(res.out()).getAsJsonObject();
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (FloatType t : ref) {
+            lo = Math.min(lo, t.get());
+            hi = Math.max(hi, t.get());
+        }
+        // every voxel differs by 0.1 before scaling by the reference range: MAE and PSNR follow exactly
+        double d = 0.1 / (hi - lo);
+        assertEquals(d, o.get("mae").getAsDouble(), 1e-6);
+        assertEquals(10 * Math.log10(1 / (d * d)), o.get("psnr").getAsDouble(), 1e-4);
+        assertEquals(1.0, o.get("data_range").getAsDouble());
+        Result bad = run("metrics", "--reference", dir.resolve("ref.nii").toString(), "--test", dir.resolve("nope.nii").toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("nope.nii"), bad.err());
+    }
+}
