@@ -11,7 +11,7 @@ public final class Mae {
     /** MAE of two images of the same dimensions (any number of axes), summed in double. */
     public static double mae(RandomAccessibleInterval<? extends RealType<?>> a,
                              RandomAccessibleInterval<? extends RealType<?>> b) {
-        VolumeArrays.requireSameShape(a, "a", b, "b");
+        MetricInputs.requireSameShape(a, "a", b, "b");
         return mean(a, b, false);
     }
 

@@ -20,7 +20,7 @@ public final class Psnr {
      */
     public static double psnr(RandomAccessibleInterval<? extends RealType<?>> a,
                               RandomAccessibleInterval<? extends RealType<?>> b, double dataRange) {
-        VolumeArrays.requireSameShape(a, "a", b, "b");
+        MetricInputs.requireSameShape(a, "a", b, "b");
         return fromMse(Mae.mean(a, b, true), dataRange);
     }
 

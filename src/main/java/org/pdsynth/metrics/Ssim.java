@@ -49,7 +49,7 @@ public final class Ssim {
     public static double ssim3d(RandomAccessibleInterval<? extends RealType<?>> a,
                                 RandomAccessibleInterval<? extends RealType<?>> b, double dataRange) {
         int[] dims = check(a, b, dataRange);
-        double[] map = map(VolumeArrays.copy(a, "a"), VolumeArrays.copy(b, "b"), dims, dataRange);
+        double[] map = map(MetricInputs.copy(a, "a"), MetricInputs.copy(b, "b"), dims, dataRange);
         return meanOverInterior(map, dims, null);
     }
 
@@ -61,14 +61,14 @@ public final class Ssim {
     public static Img<DoubleType> ssimMap3d(RandomAccessibleInterval<? extends RealType<?>> a,
                                             RandomAccessibleInterval<? extends RealType<?>> b, double dataRange) {
         int[] dims = check(a, b, dataRange);
-        double[] map = map(VolumeArrays.copy(a, "a"), VolumeArrays.copy(b, "b"), dims, dataRange);
+        double[] map = map(MetricInputs.copy(a, "a"), MetricInputs.copy(b, "b"), dims, dataRange);
         return ArrayImgs.doubles(map, dims[0], dims[1], dims[2]);
     }
 
     private static int[] check(RandomAccessibleInterval<?> a, RandomAccessibleInterval<?> b, double dataRange) {
-        VolumeArrays.requireSameShape(a, "a", b, "b");
-        int[] dims = VolumeArrays.spatialDims(a, "a", false);
-        requireWindowFits(dims, "a", VolumeArrays.shape(a));
+        MetricInputs.requireSameShape(a, "a", b, "b");
+        int[] dims = MetricInputs.spatialDims(a, "a", false);
+        requireWindowFits(dims, "a", MetricInputs.shape(a));
         if (!(dataRange > 0) || Double.isInfinite(dataRange))
             throw new IllegalArgumentException("SSIM data range must be a positive finite number, got " + dataRange);
         return dims;

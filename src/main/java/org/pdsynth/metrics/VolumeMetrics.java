@@ -63,19 +63,19 @@ public final class VolumeMetrics {
     public static MetricsReport compare(RandomAccessibleInterval<? extends RealType<?>> reference,
                                         RandomAccessibleInterval<? extends RealType<?>> test,
                                         RandomAccessibleInterval<? extends RealType<?>> mask) {
-        VolumeArrays.requireSameShape(reference, "reference", test, "test");
-        int[] dims = VolumeArrays.spatialDims(reference, "reference", true);
-        Ssim.requireWindowFits(dims, "reference", VolumeArrays.shape(reference));
+        MetricInputs.requireSameShape(reference, "reference", test, "test");
+        int[] dims = MetricInputs.spatialDims(reference, "reference", true);
+        Ssim.requireWindowFits(dims, "reference", MetricInputs.shape(reference));
         boolean[] inside = mask == null ? null : insideVoxels(mask, reference);
 
-        int nc = VolumeArrays.channels(reference);
+        int nc = MetricInputs.channels(reference);
         List<ChannelMetrics> whole = new ArrayList<>(nc);
         List<ChannelMetrics> masked = new ArrayList<>(nc);
         for (int c = 0; c < nc; c++) {
             String refName = nc > 1 ? "reference channel " + c : "reference";
             String testName = nc > 1 ? "test channel " + c : "test";
-            double[] r = VolumeArrays.copy(VolumeArrays.channel(reference, c), refName);
-            double[] t = VolumeArrays.copy(VolumeArrays.channel(test, c), testName);
+            double[] r = MetricInputs.copy(MetricInputs.channel(reference, c), refName);
+            double[] t = MetricInputs.copy(MetricInputs.channel(test, c), testName);
             scaleByReferenceRange(r, t, refName);
             double[] map = Ssim.map(r, t, dims, DATA_RANGE);
             whole.add(channelMetrics(c, r, t, map, dims, null));
@@ -134,9 +134,9 @@ public final class VolumeMetrics {
         long[] spatial = {reference.dimension(0), reference.dimension(1), reference.dimension(2)};
         if (mask.numDimensions() != 3 || mask.dimension(0) != spatial[0] || mask.dimension(1) != spatial[1]
                 || mask.dimension(2) != spatial[2])
-            throw new IllegalArgumentException("mask is " + VolumeArrays.shape(mask) + " but the reference's spatial"
-                    + " dimensions are " + VolumeArrays.shape(spatial) + ": the mask must be 3-D of the same size");
-        boolean[] inside = VolumeArrays.copyMask(mask);
+            throw new IllegalArgumentException("mask is " + MetricInputs.shape(mask) + " but the reference's spatial"
+                    + " dimensions are " + MetricInputs.shape(spatial) + ": the mask must be 3-D of the same size");
+        boolean[] inside = MetricInputs.copyMask(mask);
         int[] dims = {(int) spatial[0], (int) spatial[1], (int) spatial[2]};
         long total = 0, interior = 0;
         int p = Ssim.PAD;

@@ -93,12 +93,12 @@ class MetricsGoldenTest {
             assertNull(got.masked(), name + ": no mask, no masked report");
         }
         JsonObject raw = expected.getAsJsonObject("raw_channel0");
-        double ssimRaw = Ssim.ssim3d(VolumeArrays.channel(r, 0), VolumeArrays.channel(t, 0),
+        double ssimRaw = Ssim.ssim3d(MetricInputs.channel(r, 0), MetricInputs.channel(t, 0),
                 raw.get("data_range").getAsDouble());
         near(raw.get("ssim").getAsDouble(), ssimRaw, SSIM_TOL, "ssim", name + ": Ssim.ssim3d on raw values");
 
         // the full map: border voxels depend on the boundary rule, which the cropped mean never sees
-        Img<DoubleType> map = Ssim.ssimMap3d(VolumeArrays.channel(r, 0), VolumeArrays.channel(t, 0),
+        Img<DoubleType> map = Ssim.ssimMap3d(MetricInputs.channel(r, 0), MetricInputs.channel(t, 0),
                 raw.get("data_range").getAsDouble());
         double sum = 0;
         for (DoubleType v : map) sum += v.get();

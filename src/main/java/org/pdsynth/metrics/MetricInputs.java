@@ -8,8 +8,8 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
 
 /** Shape checks and copies of ImgLib2 volumes into flat double arrays (x fastest, then y, z). */
-final class VolumeArrays {
-    private VolumeArrays() {}
+final class MetricInputs {
+    private MetricInputs() {}
 
     /** "16x18x20" for an interval's dimensions. */
     static String shape(RandomAccessibleInterval<?> img) {
