@@ -170,9 +170,16 @@ public final class Trainer implements AutoCloseable {
         return permutation[(int) (k % n)];
     }
 
-    /** One optimiser step (forward, loss, backward, Adam, EMA) in its own NDManager; returns the loss. */
+    /** One optimiser step on the next batch of the run ({@link #batchFor}(stepsDone())); returns the loss. */
     public float step() {
-        NoisedBatch b = batchFor(step);
+        return step(batchFor(step));
+    }
+
+    /**
+     * One optimiser step (forward, loss, backward, Adam, EMA) on the given batch, in its own
+     * NDManager; counts as a step of the run. Returns the loss before the update.
+     */
+    public float step(NoisedBatch b) {
         int[] g = config.grid();
         Shape shape = new Shape(b.batch(), config.channels(), g[0], g[1], g[2]);
         float loss;
