@@ -1,0 +1,190 @@
+package org.pdsynth.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.pdsynth.model.ModelConfig;
+
+/**
+ * A training checkpoint: a folder holding
+ * <ul>
+ *   <li>{@code config.json} — the {@link ModelConfig};</li>
+ *   <li>{@code model.params} — the trained weights; {@code ema.params} — their EMA (the weights
+ *       to sample with); {@code optimizer.params} — Adam's moments (m for every parameter, then v);
+ *       all in the {@link ParamsFile} format;</li>
+ *   <li>{@code state.json} — step counter, optimiser and EMA update counts, the train settings.</li>
+ * </ul>
+ * A folder with only config.json and ema.params (or model.params) is enough to sample.
+ *
+ * <p>The folder is written atomically: everything goes to a hidden sibling folder, which then
+ * replaces the target by a rename; a reader never sees a half-written checkpoint.
+ */
+public final class Checkpoint {
+    public static final String CONFIG = "config.json";
+    public static final String MODEL = "model.params";
+    public static final String EMA = "ema.params";
+    public static final String OPTIMIZER = "optimizer.params";
+    public static final String STATE = "state.json";
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    private Checkpoint() {}
+
+    /**
+     * Counters of a checkpoint.
+     *
+     * @param formatVersion  1
+     * @param step           training steps done
+     * @param optimizerSteps Adam updates done (bias correction and warm-up continue from here)
+     * @param emaUpdates     EMA updates done
+     * @param settings       the settings the run used
+     */
+    public record State(int formatVersion, int step, int optimizerSteps, int emaUpdates, TrainSettings settings) {}
+
+    /** Writes a full training checkpoint to {@code dir} (replacing it atomically if it exists). */
+    public static void save(Path dir, DiffusionModel model, AdamOptimizer adam, Ema ema, State state) throws IOException {
+        Path target = dir.toAbsolutePath();
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+        try {
+            List<String> names = model.parameterNames();
+            Files.writeString(tmp.resolve(CONFIG), model.config().toJson(), StandardCharsets.UTF_8);
+            ParamsFile.write(tmp.resolve(MODEL), "model", names, model.parameterArrays());
+            ParamsFile.write(tmp.resolve(EMA), "ema", names, ema.shadows());
+            List<String> optNames = new ArrayList<>();
+            List<NDArray> optArrays = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                optNames.add("m/" + names.get(i));
+                optArrays.add(adam.means().get(i));
+            }
+            for (int i = 0; i < names.size(); i++) {
+                optNames.add("v/" + names.get(i));
+                optArrays.add(adam.variances().get(i));
+            }
+            ParamsFile.write(tmp.resolve(OPTIMIZER), "adam", optNames, optArrays);
+            Files.writeString(tmp.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
+            replaceFolder(tmp, target);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** The model config stored in a checkpoint or model folder. */
+    public static ModelConfig readConfig(Path dir) throws IOException {
+        Path f = dir.resolve(CONFIG);
+        try {
+            return ModelConfig.fromJson(Files.readString(f, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new ParamsFile.ParamsFormatException(f, "is missing (not a model or checkpoint folder?)");
+        } catch (IllegalArgumentException e) {
+            throw new ParamsFile.ParamsFormatException(f, e.getMessage());
+        }
+    }
+
+    /** The counters of a checkpoint. */
+    public static State readState(Path dir) throws IOException {
+        Path f = dir.resolve(STATE);
+        try {
+            State s = GSON.fromJson(Files.readString(f, StandardCharsets.UTF_8), State.class);
+            if (s == null || s.formatVersion() != 1 || s.settings() == null) throw new ParamsFile.ParamsFormatException(f, "is not a PDS checkpoint state (formatVersion 1)");
+            return s;
+        } catch (NoSuchFileException e) {
+            throw new ParamsFile.ParamsFormatException(f, "is missing (a model folder, not a training checkpoint?)");
+        } catch (JsonParseException | IllegalArgumentException e) {
+            throw new ParamsFile.ParamsFormatException(f, "is not valid: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A model for sampling from a checkpoint or model folder: the EMA weights if {@code ema}
+     * (falling back to model.params only if ema.params is absent), else the raw weights.
+     */
+    public static DiffusionModel loadModel(Path dir, boolean ema) throws IOException {
+        ModelConfig config = readConfig(dir);
+        Path file = dir.resolve(ema && Files.exists(dir.resolve(EMA)) ? EMA : MODEL);
+        DiffusionModel model = DiffusionModel.create(config);
+        try {
+            loadWeights(file, file.getFileName().toString().equals(EMA) ? "ema" : "model", model);
+            return model;
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Restores model weights, EMA, optimiser state from {@code dir}; returns its counters. */
+    public static State restore(Path dir, DiffusionModel model, AdamOptimizer adam, Ema ema) throws IOException {
+        State state = readState(dir);
+        ModelConfig stored = readConfig(dir);
+        if (!stored.toJson().equals(model.config().toJson())) {
+            throw new ParamsFile.ParamsFormatException(dir.resolve(CONFIG), "differs from the config of the model being resumed");
+        }
+        loadWeights(dir.resolve(MODEL), "model", model);
+        List<Shape> shapes = shapes(model);
+        try (NDManager tmp = model.manager().newSubManager()) {
+            List<NDArray> e = ParamsFile.read(dir.resolve(EMA), "ema", model.parameterNames(), shapes, tmp);
+            ema.restore(e, state.emaUpdates());
+            List<String> optNames = new ArrayList<>();
+            List<Shape> optShapes = new ArrayList<>(shapes);
+            optShapes.addAll(shapes);
+            for (String n : model.parameterNames()) optNames.add("m/" + n);
+            for (String n : model.parameterNames()) optNames.add("v/" + n);
+            List<NDArray> o = ParamsFile.read(dir.resolve(OPTIMIZER), "adam", optNames, optShapes, tmp);
+            int n = shapes.size();
+            adam.restore(o.subList(0, n), o.subList(n, 2 * n), state.optimizerSteps());
+        }
+        return state;
+    }
+
+    private static void loadWeights(Path file, String kind, DiffusionModel model) throws IOException {
+        try (NDManager tmp = model.manager().newSubManager()) {
+            model.setWeights(ParamsFile.read(file, kind, model.parameterNames(), shapes(model), tmp));
+        }
+    }
+
+    private static List<Shape> shapes(DiffusionModel model) {
+        List<Shape> s = new ArrayList<>();
+        for (NDArray a : model.parameterArrays()) s.add(a.getShape());
+        return s;
+    }
+
+    private static void replaceFolder(Path tmp, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+            Files.delete(old);
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target);
+        }
+        if (old != null) deleteTree(old);
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.pdsynth.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.pdsynth.model.Engines;
+import org.pdsynth.model.ModelConfig;
+import org.pdsynth.model.NoiseEstimator;
+
+/**
+ * A noise estimator with its parameters, their manager and its schedule: what training updates
+ * and sampling runs. Parameters live in {@link #manager()} until {@link #close()}; per-step work
+ * goes in sub-managers of {@link #manager()} (see {@link #newStepManager()}).
+ *
+ * <p>The parameter order ({@link #parameterNames()}) is the order children and parameters were
+ * registered in the blocks' constructors; it is the order of every {@code .params} file.
+ */
+public final class DiffusionModel implements AutoCloseable {
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final NoiseEstimator net;
+    private final ParameterStore store;
+    private final CosineSchedule schedule;
+    private final List<String> names = new ArrayList<>();
+    private final List<Parameter> params = new ArrayList<>();
+
+    private DiffusionModel(ModelConfig config) {
+        this.config = config.validate();
+        manager = Engines.pytorch().newBaseManager();
+        net = new NoiseEstimator(config);
+        net.initialize(manager);
+        store = new ParameterStore(manager, false);
+        schedule = new CosineSchedule(config.timesteps());
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            names.add(p.getKey());
+            params.add(p.getValue());
+        }
+    }
+
+    /** A new model with freshly initialised weights (seeded by the config's seed). */
+    public static DiffusionModel create(ModelConfig config) {
+        return new DiffusionModel(config);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public NoiseEstimator network() {
+        return net;
+    }
+
+    public CosineSchedule schedule() {
+        return schedule;
+    }
+
+    public ParameterStore parameterStore() {
+        return store;
+    }
+
+    /** The manager owning the parameters. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** A sub-manager for one training or sampling step; close it at the end of the step. */
+    public NDManager newStepManager() {
+        return manager.newSubManager();
+    }
+
+    public List<String> parameterNames() {
+        return List.copyOf(names);
+    }
+
+    public List<Parameter> parameters() {
+        return List.copyOf(params);
+    }
+
+    /** The parameter arrays, in file order (live: changing them changes the model). */
+    public List<NDArray> parameterArrays() {
+        List<NDArray> out = new ArrayList<>(params.size());
+        for (Parameter p : params) out.add(p.getArray());
+        return out;
+    }
+
+    /** Number of scalar weights. */
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : params) n += p.getArray().size();
+        return n;
+    }
+
+    /**
+     * Replaces every parameter's values by a copy of {@code values} (same order and shapes);
+     * the parameter arrays keep their identity, so parameter stores and optimisers stay valid.
+     */
+    public void setWeights(List<NDArray> values) {
+        if (values.size() != params.size()) {
+            throw new IllegalArgumentException("got " + values.size() + " arrays for " + params.size() + " parameters");
+        }
+        for (int i = 0; i < params.size(); i++) {
+            NDArray dst = params.get(i).getArray();
+            NDArray src = values.get(i);
+            if (!dst.getShape().equals(src.getShape())) {
+                throw new IllegalArgumentException("parameter " + names.get(i) + " has shape " + dst.getShape() + ", got " + src.getShape());
+            }
+            replaceValues(dst, src);
+        }
+    }
+
+    /** Makes {@code dst} hold a copy of {@code src}'s values (swaps in a new native tensor). */
+    static void replaceValues(NDArray dst, NDArray src) {
+        boolean grad = dst.hasGradient();
+        NDArray copy = src.duplicate();
+        copy.attach(dst.getManager());
+        dst.intern(copy);
+        if (grad) dst.setRequiresGradient(true);
+    }
+
+    /**
+     * One no-grad prediction for a single sample given as flat (N, Z, Y, X) arrays on the model
+     * grid; returns eps_hat in the same layout.
+     */
+    public float[] predictNoise(float[] xt, float[] cond, int t, int direction, int label) {
+        int[] g = config.grid();
+        Shape shape = new Shape(1, config.channels(), g[0], g[1], g[2]);
+        try (NDManager m = newStepManager()) {
+            NDArray x = m.create(checkLength(xt, shape, "x_t"), shape);
+            NDArray c = m.create(checkLength(cond, shape, "condition"), shape);
+            return net.predict(store, x, c, new int[] {t}, new int[] {direction}, new int[] {label}, false).toFloatArray();
+        }
+    }
+
+    static float[] checkLength(float[] a, Shape shape, String what) {
+        long need = shape.size();
+        if (a.length != need) {
+            throw new IllegalArgumentException(what + " has " + a.length + " values, the model needs " + need
+                    + " = " + shape.get(1) + " channels x " + shape.get(2) + "x" + shape.get(3) + "x" + shape.get(4) + " (Z, Y, X)");
+        }
+        return a;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

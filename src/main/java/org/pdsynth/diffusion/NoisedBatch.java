@@ -1,0 +1,56 @@
+package org.pdsynth.diffusion;
+
+import java.util.SplittableRandom;
+
+import org.pdsynth.model.ModelConfig;
+
+/**
+ * The inputs of one training step, built in plain Java from the pairs and a step-seeded random
+ * generator, so a step's randomness depends only on (seed, step) and a resumed run draws exactly
+ * what the uninterrupted run would have.
+ *
+ * <p>For each sample: direction d, label y (replaced by null = 3 with probability labelDropout),
+ * t uniform in 0..T-1, eps ~ N(0, 1) per element, and
+ * {@code x_t = sqrt(alphaBar(t)) x_0 + sqrt(1 - alphaBar(t)) eps} with x_0 = target(d), c = source(d).
+ * Arrays are (B, N, Z, Y, X) flat, x fastest.
+ */
+public record NoisedBatch(int batch, float[] xt, float[] cond, float[] eps, int[] t, int[] direction, int[] label) {
+
+    /** Everything a step draws; {@code pairs[i]} is used with {@code directions[i]}. */
+    public static NoisedBatch draw(TrainingPair[] pairs, int[] directions, CosineSchedule schedule, double labelDropout,
+                                   int volumeSize, SplittableRandom rng) {
+        int b = pairs.length;
+        float[] xt = new float[b * volumeSize];
+        float[] cond = new float[b * volumeSize];
+        float[] eps = new float[b * volumeSize];
+        int[] t = new int[b];
+        int[] label = new int[b];
+        for (int i = 0; i < b; i++) {
+            TrainingPair p = pairs[i];
+            float[] x0 = p.target(directions[i]);
+            float[] c = p.source(directions[i]);
+            if (x0.length != volumeSize || c.length != volumeSize) {
+                throw new IllegalArgumentException("subject " + p.subject() + ": volumes have " + x0.length + " and " + c.length
+                        + " values, the model needs " + volumeSize + " (N x Z x Y x X)");
+            }
+            label[i] = rng.nextDouble() < labelDropout ? ModelConfig.NULL_LABEL : p.label();
+            t[i] = rng.nextInt(schedule.timesteps());
+            double ab = schedule.alphaBar(t[i]);
+            float a = (float) Math.sqrt(ab);
+            float s = (float) Math.sqrt(1 - ab);
+            int off = i * volumeSize;
+            System.arraycopy(c, 0, cond, off, volumeSize);
+            for (int v = 0; v < volumeSize; v++) {
+                float e = (float) rng.nextGaussian();
+                eps[off + v] = e;
+                xt[off + v] = a * x0[v] + s * e;
+            }
+        }
+        return new NoisedBatch(b, xt, cond, eps, t, directions.clone(), label);
+    }
+
+    /** Generator of step {@code step} of a run seeded {@code seed}. */
+    public static SplittableRandom stepRandom(long seed, long step) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + 1);
+    }
+}

@@ -1,0 +1,130 @@
+package org.pdsynth.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.Utils;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Starts DJL's PyTorch engine offline, from the native library bundled on the class path.
+ *
+ * <p>What DJL 0.36 reads, and what {@link #configure(int)} sets when the user has not:
+ * <ul>
+ *   <li>{@code DJL_OFFLINE} (environment) or {@code ai.djl.offline} (system property): offline
+ *       mode. In offline mode DJL never downloads native libraries and skips its usage-tracking
+ *       call ({@code Ec2Utils.callHome}, made from {@code Engine}'s static initialiser).</li>
+ *   <li>{@code OPT_OUT_TRACKING} (environment or system property): also skips the tracking call.</li>
+ *   <li>{@code DJL_CACHE_DIR} (environment or system property): where the native library is
+ *       extracted from the {@code pytorch-native-cpu} jar on first use (about 2 s, ~450 MB);
+ *       our default is {@code ~/.pds/djl-cache} (DJL's own default would be {@code ~/.djl.ai}).</li>
+ *   <li>{@code ai.djl.pytorch.num_threads}: intra-op threads, read once when the engine starts;
+ *       {@link #setThreads(int)} changes it later.</li>
+ * </ul>
+ * DJL gives an environment variable precedence over the system property of the same name, so an
+ * explicit {@code DJL_OFFLINE=false} in the environment cannot be overridden from here; {@link
+ * #isOffline()} reports the mode actually in force.
+ *
+ * <p>All properties must be set before any {@code ai.djl.engine.Engine} class is initialised:
+ * call {@link #pytorch(int)} (or {@link #configure(int)}) before touching other DJL classes.
+ */
+public final class Engines {
+    /** Name of the PyTorch engine in DJL. */
+    public static final String PYTORCH = "PyTorch";
+    /** System property (and environment variable) naming DJL's cache folder. */
+    public static final String CACHE_DIR = "DJL_CACHE_DIR";
+    /** System property read by the PyTorch engine at start for its intra-op thread count. */
+    public static final String THREADS = "ai.djl.pytorch.num_threads";
+
+    private Engines() {}
+
+    /**
+     * Sets offline mode, tracking opt-out, a writable cache folder and the thread count, unless
+     * the user already set them (environment or system property). {@code threads <= 0} leaves
+     * the thread count to PyTorch (one per core).
+     */
+    public static synchronized void configure(int threads) {
+        setIfAbsent("ai.djl.offline", "DJL_OFFLINE", "true");
+        setIfAbsent("OPT_OUT_TRACKING", "OPT_OUT_TRACKING", "true");
+        if (blank(System.getenv(CACHE_DIR)) && blank(System.getProperty(CACHE_DIR))) {
+            Path dir = Paths.get(System.getProperty("user.home"), ".pds", "djl-cache");
+            System.setProperty(CACHE_DIR, dir.toAbsolutePath().toString());
+        }
+        if (threads > 0 && System.getProperty(THREADS) == null) {
+            System.setProperty(THREADS, Integer.toString(threads));
+        }
+    }
+
+    /** {@link #configure(int)}, then the PyTorch engine (loading its native library if needed). */
+    public static synchronized Engine pytorch(int threads) {
+        configure(threads);
+        Path cache = cacheDir();
+        try {
+            Files.createDirectories(cache);
+        } catch (IOException e) {
+            throw new IllegalStateException("DJL cache folder " + cache + " cannot be created: " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(cache)) {
+            throw new IllegalStateException("DJL cache folder " + cache + " is not writable; set DJL_CACHE_DIR");
+        }
+        return Engine.getEngine(PYTORCH);
+    }
+
+    /** The engine with the default thread setting (property {@value #THREADS}, else PyTorch's). */
+    public static Engine pytorch() {
+        return pytorch(0);
+    }
+
+    /** Changes PyTorch's intra-op thread count of the running engine. */
+    public static void setThreads(int threads) {
+        if (threads <= 0) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        pytorch();
+        JniUtils.setNumThreads(threads);
+    }
+
+    /** Intra-op threads PyTorch uses now. */
+    public static int threads() {
+        pytorch();
+        return JniUtils.getNumThreads();
+    }
+
+    /** True when DJL is in offline mode (no downloads, no tracking call), as DJL itself decides. */
+    public static boolean isOffline() {
+        return Utils.isOfflineMode();
+    }
+
+    /** DJL's cache folder as DJL resolves it (environment first, then system property). */
+    public static Path cacheDir() {
+        return Utils.getCacheDir();
+    }
+
+    /**
+     * The folder the PyTorch native library was extracted to, if present: a folder under
+     * {@code <cache>/pytorch/} holding {@code libtorch.so} (or the platform's equivalent).
+     */
+    public static Optional<Path> nativeLibraryDir() {
+        Path root = Utils.getEngineCacheDir("pytorch");
+        if (!Files.isDirectory(root)) return Optional.empty();
+        String lib = System.mapLibraryName("torch");
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(d -> Files.isRegularFile(d.resolve(lib))).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void setIfAbsent(String property, String env, String value) {
+        if (blank(System.getenv(env)) && System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}
