@@ -11,7 +11,11 @@ import org.pdsynth.fiji.MetricsCommand;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
+import java.util.concurrent.Future;
+import org.scijava.app.StatusService;
+import org.scijava.event.EventService;
 import org.scijava.module.Module;
+import org.scijava.module.ModuleService;
 import org.scijava.module.ModuleItem;
 
 /**
@@ -27,6 +31,10 @@ public final class PdsCli {
                 "input"));
         add(new Subcommand("metrics", MetricsCommand.class,
                 "PSNR, SSIM and MAE of --test against --reference (per channel, scaled by the reference's range)"));
+        add(new Subcommand("train", org.pdsynth.fiji.TrainCommand.class,
+                "train a PDS model on a cohort manifest (--cohort participants.csv --out MODEL_DIR)"));
+        add(new Subcommand("synthesize", org.pdsynth.fiji.SynthesizeCommand.class,
+                "synthesize the missing modality of one subject (--from fmri|dwi --input FILE --out FILE)"));
     }
 
     private static void add(Subcommand s) {
@@ -53,7 +61,7 @@ public final class PdsCli {
             return 2;
         }
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-        try (Context context = new Context(CommandService.class)) {
+        try (Context context = new Context(CommandService.class, ModuleService.class, StatusService.class, EventService.class)) {
             CommandService commands = context.service(CommandService.class);
             // the CLI prints a failure as one line itself; SciJava's stack traces only with PDS_DEBUG=1
             if (System.getenv("PDS_DEBUG") == null)
@@ -73,14 +81,37 @@ public final class PdsCli {
                 err.print(usage(sub, inputs));
                 return 2;
             }
-            Module m = commands.run(sub.command(), true, values).get();
+            StatusPrinter printer = new StatusPrinter(err);
+            context.service(EventService.class).subscribe(printer);
+            ModuleService modules = context.service(ModuleService.class);
+            Module m = modules.createModule(info);
+            Future<Module> run = modules.run(m, true, values);
+            // Ctrl-C: ask the command to stop (it finishes its step and leaves usable output), then wait
+            Thread hook = new Thread(() -> {
+                if (m.getDelegateObject() instanceof org.scijava.Cancelable c) c.cancel("interrupted (Ctrl-C)");
+                try {
+                    run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // exiting anyway
+                }
+            }, "pds-cancel");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                run.get();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running
+                }
+            }
             if (cancelled(m)) {
                 err.println("pds " + sub.name() + ": cancelled");
                 return 1;
             }
             for (ModuleItem<?> o : info.outputs()) {
                 Object v = m.getOutput(o.getName());
-                if (v instanceof String s) out.println(s.endsWith("\n") ? s.substring(0, s.length() - 1) : s);
+                if (v instanceof String str) out.println(str.endsWith("\n") ? str.substring(0, str.length() - 1) : str);
             }
             return 0;
         } catch (ExecutionException e) {

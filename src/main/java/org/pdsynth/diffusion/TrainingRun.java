@@ -1,0 +1,179 @@
+package org.pdsynth.diffusion;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.pdsynth.metrics.MetricsReport;
+import org.pdsynth.metrics.VolumeMetrics;
+import org.pdsynth.model.ModelConfig;
+import org.pdsynth.volume.Cohort;
+import org.pdsynth.volume.Modality;
+import org.pdsynth.volume.Subject;
+import org.pdsynth.volume.SubjectAligner;
+import org.pdsynth.volume.VolumeArrays;
+
+/**
+ * {@code pds train}: a cohort manifest in, a model folder out. Subjects with both modalities are
+ * split BY SUBJECT (stratified by label) into training and validation; both are aligned once;
+ * the trainer runs with checkpoints under {@code OUT/checkpoints} (resumable); at the end the EMA
+ * weights, the population intensity maps and the training record go into {@code OUT}
+ * ({@link ModelFolder}), with the validation PSNR/SSIM of the synthesis against the truth and of
+ * the population template (the mean training target), both directions, on the model grid.
+ */
+public final class TrainingRun {
+    /**
+     * @param cohort             participants.csv
+     * @param out                model folder to write
+     * @param config             network config (grid and channels are set from the aligner)
+     * @param settings           training settings (steps, batch, learning rate, ...)
+     * @param validationFraction fraction of subjects held out (stratified by label)
+     * @param splitSeed          seed of the subject split
+     * @param resume             continue from OUT/checkpoints
+     * @param validationSubjects at most this many held-out subjects are synthesized at the end (0: none)
+     * @param validationSteps    DDIM steps of that synthesis
+     * @param aligner            alignment to the model grid
+     */
+    public record Options(Path cohort, Path out, ModelConfig config, TrainSettings settings, double validationFraction,
+            long splitSeed, boolean resume, int validationSubjects, int validationSteps, SubjectAligner aligner) {}
+
+    /** Validation of one subject and direction: synthesis and template against the truth. */
+    public record Validation(String subject, String direction, double psnr, double ssim, double templatePsnr, double templateSsim) {}
+
+    private TrainingRun() {}
+
+    /** Trains; {@code log} gets one line per event (progress, checkpoints, validation). */
+    public static List<Validation> run(Options o, Consumer<String> log, BooleanSupplier cancel) throws Exception {
+        long start = System.nanoTime();
+        Cohort all = Cohort.read(o.cohort());
+        List<Subject> both = new ArrayList<>();
+        for (Subject s : all.subjects()) if (s.hasFmri() && s.hasDwi()) both.add(s);
+        if (both.size() < 2)
+            throw new IllegalArgumentException(o.cohort() + ": " + both.size() + " subjects have both fmri and dwi; training needs at least 2");
+        Cohort.Split split = new Cohort(both).splitBySubject(o.validationFraction(), o.splitSeed());
+        log.accept(String.format(Locale.ROOT, "subjects: %d with both modalities (of %d); %d train, %d validation (split by subject, seed %d)",
+                both.size(), all.size(), split.train().size(), split.validation().size(), o.splitSeed()));
+        CohortPairs train = CohortPairs.align(split.train(), o.aligner(),
+                (d, n, s) -> log.accept("aligned " + d + "/" + n + " " + s), cancel);
+        CohortPairs val = split.validation().isEmpty() ? null : CohortPairs.align(split.validation(), o.aligner(), null, cancel);
+        int[] zyx = train.gridZYX();
+        ModelConfig cfg = o.config().with("channels", train.channels()).with("gridZYX", List.of(zyx[0], zyx[1], zyx[2]));
+        Path ckpt = o.out().resolve(ModelFolder.CHECKPOINTS);
+        Files.createDirectories(o.out());
+        DiffusionModel fresh = null;
+        Trainer trainer;
+        if (o.resume()) {
+            trainer = Trainer.resume(ckpt, train, o.settings());
+            log.accept("resumed at step " + trainer.stepsDone() + " from " + Trainer.resolveLatest(ckpt));
+        } else {
+            fresh = DiffusionModel.create(cfg);
+            trainer = new Trainer(fresh, train, o.settings());
+            log.accept(String.format(Locale.ROOT, "model: %,d parameters, grid (Z,Y,X) %s, N = %d; %d steps, batch %d",
+                    fresh.parameterCount(), cfg.gridZYX(), cfg.channels(), o.settings().steps(), o.settings().batchSize()));
+        }
+        try {
+            trainer.setListener(new TrainListener() {
+                @Override
+                public void onProgress(Progress p) {
+                    log.accept(p.line());
+                }
+
+                @Override
+                public void onCheckpoint(int step, Path dir) {
+                    log.accept("checkpoint " + dir);
+                }
+            });
+            int done = trainer.run(ckpt, cancel);
+            List<Validation> results = new ArrayList<>();
+            if (val != null && o.validationSubjects() > 0 && (cancel == null || !cancel.getAsBoolean()))
+                results = validate(trainer.emaModel(), train, val, o, log, cancel);
+            JsonObject rec = new JsonObject();
+            rec.addProperty("cohort", o.cohort().toAbsolutePath().toString());
+            rec.add("train_subjects", ids(split.train()));
+            rec.add("validation_subjects", ids(split.validation()));
+            rec.addProperty("split_seed", o.splitSeed());
+            rec.addProperty("steps_done", done);
+            rec.add("settings", JsonParser.parseString(trainer.settings().toJson()));
+            rec.addProperty("seconds", (System.nanoTime() - start) / 1e9);
+            rec.addProperty("finished", Instant.now().toString());
+            rec.add("validation", summary(results));
+            ModelFolder.save(o.out(), trainer, new ModelFolder.Descriptor(o.aligner().grid(), o.aligner(),
+                    train.populationMap(Modality.FMRI), train.populationMap(Modality.DWI), rec));
+            log.accept("model written to " + o.out() + (done < o.settings().steps() ? " (stopped early at step " + done + ")" : ""));
+            return results;
+        } finally {
+            trainer.close();
+            if (fresh != null) fresh.close();
+        }
+    }
+
+    /** Synthesizes held-out subjects on the model grid and compares with the truth and the template. */
+    static List<Validation> validate(DiffusionModel ema, CohortPairs train, CohortPairs val, Options o, Consumer<String> log,
+            BooleanSupplier cancel) {
+        List<Validation> out = new ArrayList<>();
+        long[] g = o.aligner().grid().dims();
+        int n = Math.min(val.size(), o.validationSubjects());
+        DdimSampler sampler = new DdimSampler(ema);
+        for (int i = 0; i < n; i++) {
+            TrainingPair p = val.get(i);
+            for (int d = 0; d < 2; d++) {
+                if (cancel != null && cancel.getAsBoolean()) return out;
+                float[] truth = p.target(d);
+                float[] synth = sampler.sample(p.source(d), d, p.label(), DdimSampler.Options.defaults()
+                        .withSteps(o.validationSteps()).withSeed(o.splitSeed() + i), null, cancel).mean();
+                float[] template = train.template(d == 0 ? Modality.DWI : Modality.FMRI);
+                MetricsReport s = compare(truth, synth, g, train.channels());
+                MetricsReport t = compare(truth, template, g, train.channels());
+                Validation v = new Validation(p.subject(), d == 0 ? "fmri->dwi" : "dwi->fmri", s.psnr(), s.ssim(), t.psnr(), t.ssim());
+                log.accept(String.format(Locale.ROOT, "validation %s %s: PSNR %.2f dB SSIM %.4f (template %.2f dB / %.4f)",
+                        v.subject(), v.direction(), v.psnr(), v.ssim(), v.templatePsnr(), v.templateSsim()));
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private static MetricsReport compare(float[] truth, float[] test, long[] g, int channels) {
+        return VolumeMetrics.compare(VolumeArrays.wrap(truth, g[0], g[1], g[2], channels), VolumeArrays.wrap(test, g[0], g[1], g[2], channels));
+    }
+
+    private static JsonArray ids(List<Subject> s) {
+        JsonArray a = new JsonArray();
+        for (Subject x : s) a.add(x.subject());
+        return a;
+    }
+
+    private static JsonObject summary(List<Validation> v) {
+        JsonObject o = new JsonObject();
+        o.addProperty("space", "model grid, model units; metrics per DESIGN 4.8 (scaled by the truth's range)");
+        for (String dir : new String[] {"fmri->dwi", "dwi->fmri"}) {
+            double ps = 0, ss = 0, pt = 0, st = 0;
+            int k = 0;
+            for (Validation x : v)
+                if (x.direction().equals(dir)) {
+                    ps += x.psnr();
+                    ss += x.ssim();
+                    pt += x.templatePsnr();
+                    st += x.templateSsim();
+                    k++;
+                }
+            if (k == 0) continue;
+            JsonObject d = new JsonObject();
+            d.addProperty("subjects", k);
+            d.addProperty("psnr", ps / k);
+            d.addProperty("ssim", ss / k);
+            d.addProperty("template_psnr", pt / k);
+            d.addProperty("template_ssim", st / k);
+            o.add(dir, d);
+        }
+        return o;
+    }
+}

@@ -1,0 +1,110 @@
+package org.pdsynth.fiji;
+
+import ij.ImagePlus;
+import java.io.File;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.Synthesizer;
+import org.pdsynth.fiji.ImagePlusConverter.FourthAxis;
+import org.pdsynth.volume.Diagnosis;
+import org.pdsynth.volume.Modality;
+import org.scijava.ItemIO;
+import org.scijava.plugin.Parameter;
+
+/**
+ * Synthesizes the missing modality of one subject with a trained model: the core is
+ * {@link Synthesizer}; this command reads its parameters, reports progress per DDIM step, writes
+ * the NIfTI output (and {@code _std} when samples &gt; 1) and returns the volumes as hyperstacks.
+ */
+public abstract class AbstractSynthesizeCommand extends PdsCommand {
+    @Parameter(label = "Model folder", description = "a trained PDS model folder (default: the shipped demo model)",
+            style = "directory", required = false, persist = false)
+    private File model;
+
+    @Parameter(label = "Input NIfTI", description = "the subject's 4-D fMRI or DWI", persist = false)
+    private File input;
+
+    @Parameter(label = "bval", description = "FSL bval of a DWI input", required = false, persist = false)
+    private File bval;
+
+    @Parameter(label = "bvec", description = "FSL bvec of a DWI input", required = false, persist = false)
+    private File bvec;
+
+    @Parameter(label = "Brain mask", description = "optional mask NIfTI (default: from the data)", required = false, persist = false)
+    private File mask;
+
+    @Parameter(label = "Output NIfTI", description = "where to write the synthesized N-channel volume (.nii or .nii.gz)",
+            style = "save", required = false, persist = false)
+    private File out;
+
+    @Parameter(label = "Output grid like", description = "a NIfTI whose grid the output takes (default: the input's)",
+            required = false, persist = false)
+    private File like;
+
+    @Parameter(label = "DDIM steps", description = "denoising steps (spaced over 0..T-1, including T-1)", min = "2", required = false, persist = false)
+    private int steps = 50;
+
+    @Parameter(label = "Samples", description = "M > 1 gives the mean and a voxelwise std (uncertainty) map", min = "1",
+            required = false, persist = false)
+    private int samples = 1;
+
+    @Parameter(label = "Seed", description = "seed of the initial noise (same seed, same output)", required = false, persist = false)
+    private long seed = 1;
+
+    @Parameter(label = "eta", description = "DDIM stochasticity (0 = deterministic)", required = false, persist = false)
+    private double eta = 0;
+
+    @Parameter(label = "Label", description = "diagnosis to condition on", choices = {"none", "NC", "MCI", "AD"},
+            required = false, persist = false)
+    private String label = "none";
+
+    @Parameter(label = "Guidance scale", description = "label guidance (1 = plain conditional)", required = false, persist = false)
+    private double guidance = 1.0;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Synthetic")
+    private ImagePlus synthetic;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Uncertainty (std)")
+    private ImagePlus uncertainty;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Report")
+    private String report;
+
+    /** The modality given as input. */
+    protected abstract Modality from();
+
+    @Override
+    public void run() {
+        try {
+            Modality src = from();
+            Diagnosis dx = "none".equalsIgnoreCase(label) || label == null ? null : Diagnosis.parse(label);
+            DdimSampler.Options opts = DdimSampler.Options.defaults().withSteps(steps).withSamples(samples).withSeed(seed)
+                    .withEta(eta).withGuidance(guidance);
+            Synthesizer.Request req = new Synthesizer.Request(src, input.toPath(), path(bval), path(bvec), path(mask), path(like), dx, opts);
+            status("PDS: loading model");
+            try (Synthesizer s = Synthesizer.load(org.pdsynth.diffusion.DefaultModel.resolve(model))) {
+                status("PDS: aligning " + input.getName());
+                Synthesizer.Output o = s.synthesize(req, (d, t) -> progress(d, t, "PDS: sampling step " + d + "/" + t), cancelled());
+                if (out != null) Synthesizer.write(o, out.toPath());
+                String name = o.target() == Modality.DWI ? "synthetic-dwi" : "synthetic-fmri";
+                synthetic = ImagePlusConverter.toImagePlus(o.mean().data(), o.mean().geometry(), name, FourthAxis.CHANNEL);
+                if (o.std() != null)
+                    uncertainty = ImagePlusConverter.toImagePlus(o.std().data(), o.std().geometry(), name + "-std", FourthAxis.CHANNEL);
+                report = String.format(Locale.ROOT, "synthesized %s from %s (%s): %d channels on %s, %d DDIM steps, %d sample(s)%s",
+                        o.target().name().toLowerCase(Locale.ROOT), src.name().toLowerCase(Locale.ROOT), input,
+                        o.mean().channels(), java.util.Arrays.toString(o.mean().grid().dims()), steps, samples,
+                        out == null ? "" : "; wrote " + out + (o.std() != null ? " and " + Synthesizer.stdPath(out.toPath()) : ""));
+                status("PDS: done");
+            }
+        } catch (CancellationException e) {
+            cancel("cancelled");
+        } catch (Exception e) {
+            throw failure(e);
+        }
+    }
+
+    private static java.nio.file.Path path(File f) {
+        return f == null ? null : f.toPath();
+    }
+}
