@@ -9,7 +9,9 @@ package org.pdsynth.diagnosis;
  * is stored only when s'y &gt; 1e-12 |s| |y|; a direction that is not a descent direction resets the
  * memory and falls back to -g. Step: backtracking from 1 with the Armijo condition
  * f(x + a d) &lt;= f(x) + 1e-4 a g'd, the next trial at the minimiser of the quadratic through
- * f(x), g'd and f(x + a d), kept within [0.1 a, 0.5 a]; at most 60 trials.
+ * f(x), g'd and f(x + a d), kept within [0.1 a, 0.5 a]; at most 60 trials. Near the optimum the
+ * decrease falls below the rounding of f: a step is then also accepted when f changes by at most
+ * 1e-14 max(1, |f|) and the gradient's max-abs shrinks, so the gradient test can still be met.
  *
  * <p>Stops when max |g_i| &lt;= {@code tolerance} (converged), after {@code maxIterations}
  * iterations, or when a line search finds no decrease (then converged only if the gradient
@@ -81,7 +83,8 @@ final class Lbfgs {
             for (int trial = 0; trial < 60; trial++) {
                 for (int i = 0; i < n; i++) xNew[i] = x[i] + a * d[i];
                 fNew = fn.evaluate(xNew, gNew);
-                if (Double.isFinite(fNew) && fNew <= f + 1e-4 * a * gd) {
+                if (Double.isFinite(fNew) && (fNew <= f + 1e-4 * a * gd
+                        || (Math.abs(fNew - f) <= 1e-14 * Math.max(1, Math.abs(f)) && maxAbs(gNew) < maxAbs(g)))) {
                     accepted = true;
                     break;
                 }
