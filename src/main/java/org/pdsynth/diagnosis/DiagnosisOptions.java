@@ -28,9 +28,9 @@ public record DiagnosisOptions(Atlas atlas, SubjectAligner aligner, int folds, l
         if (minRegionVoxels < 1) throw new IllegalArgumentException("minRegionVoxels must be >= 1, got " + minRegionVoxels);
     }
 
-    /** Defaults with the given atlas and {@link SubjectAligner#defaults()} (its grid must be the atlas grid). */
+    /** Defaults with the given atlas: {@link SubjectAligner#defaults()} on the atlas' grid, 5 folds, seed 0, lambda {@value LogisticRegression#DEFAULT_LAMBDA}, replace DWI. */
     public static DiagnosisOptions defaults(Atlas atlas) {
-        return new DiagnosisOptions(atlas, SubjectAligner.defaults(), DEFAULT_FOLDS, 0, LogisticRegression.DEFAULT_LAMBDA, Modality.DWI, 1);
+        return new DiagnosisOptions(atlas, SubjectAligner.defaults().withGrid(atlas.grid()), DEFAULT_FOLDS, 0, LogisticRegression.DEFAULT_LAMBDA, Modality.DWI, 1);
     }
 
     public DiagnosisOptions withAligner(SubjectAligner a) {

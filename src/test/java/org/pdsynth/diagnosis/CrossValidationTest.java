@@ -90,7 +90,7 @@ class CrossValidationTest {
     @Test
     void separableFeaturesAreClassifiedPerfectly() {
         FeatureTable t = separable(20, 1);
-        CrossValidation.Result r = CrossValidation.of(5, 0, 1.0).run(t, Progress.NONE);
+        CrossValidation.Result r = CrossValidation.of(5, 0, LogisticRegression.DEFAULT_LAMBDA).run(t, Progress.NONE);
         assertEquals(1.0, r.accuracy());
         assertEquals(1.0, r.macroF1());
         assertArrayEquals(new int[][] {{20, 0, 0}, {0, 20, 0}, {0, 0, 20}}, r.confusion());
@@ -111,7 +111,7 @@ class CrossValidationTest {
      */
     /**
      * One ORDINAL feature (NC &lt; MCI &lt; AD, 3 units apart, noise sd 0.3): separable, but the middle
-     * class needs weak regularisation: with the default lambda = 1 the penalty keeps the slope
+     * class needs weak regularisation: with lambda = 1 the penalty keeps the slope
      * too small for MCI to win anywhere near all of its interval (measured: 0.78); lambda = 0.001
      * classifies all.
      */
@@ -136,14 +136,14 @@ class CrossValidationTest {
         List<Diagnosis> shuffled = new ArrayList<>(t.labels());
         Collections.shuffle(shuffled, new Random(11));
         FeatureTable s = new FeatureTable(t.subjects(), shuffled, t.names(), t.values());
-        CrossValidation.Result r = CrossValidation.of(5, 0, 1.0).run(s, Progress.NONE);
+        CrossValidation.Result r = CrossValidation.of(5, 0, LogisticRegression.DEFAULT_LAMBDA).run(s, Progress.NONE);
         int n = 150;
         int[] range = binomialCentralRange(n, 1.0 / 3, 1e-4);
         int correct = (int) Math.round(r.accuracy() * n);
         assertTrue(correct >= range[0] && correct <= range[1],
                 correct + " correct of " + n + " is outside the chance range " + range[0] + ".." + range[1]);
         // the same data with true labels: far above that range
-        assertTrue(CrossValidation.of(5, 0, 1.0).run(t, Progress.NONE).accuracy() * n > range[1]);
+        assertTrue(CrossValidation.of(5, 0, LogisticRegression.DEFAULT_LAMBDA).run(t, Progress.NONE).accuracy() * n > range[1]);
     }
 
     /** Smallest lo and largest hi with P(X < lo) <= alpha/2 and P(X > hi) <= alpha/2, X ~ Binomial(n, p). */
@@ -190,7 +190,7 @@ class CrossValidationTest {
         List<Integer> keep = new ArrayList<>();
         for (int i = 0; i < 13; i++) keep.add(i); // 6 NC, 6 MCI, 1 AD
         FeatureTable s = t.rows(keep.stream().mapToInt(Integer::intValue).toArray());
-        CrossValidation.Result r = CrossValidation.of(3, 0, 1.0).run(s, Progress.NONE);
+        CrossValidation.Result r = CrossValidation.of(3, 0, LogisticRegression.DEFAULT_LAMBDA).run(s, Progress.NONE);
         Prediction ad = r.predictions().get(12);
         assertEquals(Diagnosis.AD, ad.truth());
         assertEquals(0.0, ad.probabilities()[2]);
