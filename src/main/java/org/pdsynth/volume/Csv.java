@@ -9,16 +9,16 @@ import java.util.List;
  * Blanks around an unquoted field, and before an opening quote, are dropped. Lines end with LF,
  * CRLF or CR; blank lines are skipped; a leading UTF-8 byte order mark is ignored.
  */
-final class Csv {
+public final class Csv {
     private Csv() {}
 
     /** One record and the 1-based line where it starts. */
-    record Row(int line, List<String> fields) {}
+    public record Row(int line, List<String> fields) {}
 
     /** A syntax error at a line. */
-    static final class SyntaxException extends Exception {
+    public static final class SyntaxException extends Exception {
         private static final long serialVersionUID = 1L;
-        final int line;
+        public final int line;
 
         SyntaxException(int line, String what) {
             super(what);
@@ -26,7 +26,7 @@ final class Csv {
         }
     }
 
-    static List<Row> parse(String text) throws SyntaxException {
+    public static List<Row> parse(String text) throws SyntaxException {
         if (text.startsWith("\uFEFF")) text = text.substring(1);
         List<Row> rows = new ArrayList<>();
         List<String> fields = new ArrayList<>();
@@ -84,7 +84,7 @@ final class Csv {
     }
 
     /** One record, fields quoted when they hold a comma, quote, line break or surrounding blanks. */
-    static String format(List<String> fields) {
+    public static String format(List<String> fields) {
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < fields.size(); k++) {
             if (k > 0) b.append(',');
