@@ -35,6 +35,8 @@ public final class PdsCli {
                 "train a PDS model on a cohort manifest (--cohort participants.csv --out MODEL_DIR)"));
         add(new Subcommand("synthesize", org.pdsynth.fiji.SynthesizeCommand.class,
                 "synthesize the missing modality of one subject (--from fmri|dwi --input FILE --out FILE)"));
+        add(new Subcommand("diagnose", org.pdsynth.fiji.DiagnoseCommand.class,
+                "NC/MCI/AD classification with real, hybrid or synthetic data (--cohort participants.csv [--synthetic DIR])"));
     }
 
     private static void add(Subcommand s) {
