@@ -29,6 +29,14 @@ final class DwiSimulator {
     }
 
     /**
+     * Signal attenuation exp(-b g^T D g) of an axially symmetric tensor with eigenvalues l1 (along
+     * e) and l2 = l3, for a unit gradient g with {@code cosine = g . e}.
+     */
+    static double attenuation(double b, double cosine, double l1, double l2) {
+        return Math.exp(-b * (l2 + (l1 - l2) * cosine * cosine));
+    }
+
+    /**
      * World-to-voxel direction map of a grid: the 3x3 matrix taking a world (mm) direction to
      * voxel-axis components (inverse of the affine's linear part, columns scaled to unit voxel size),
      * row-major.
@@ -99,7 +107,7 @@ final class DwiSimulator {
                     for (int v = 0; v < V; v++) {
                         double c = g[v][0] * ex + g[v][1] * ey + g[v][2] * ez;
                         double sig = wg * egm[v] + wc * ecsf[v];
-                        if (ww != 0) sig += ww * Math.exp(-bv[v] * (l2 + (l1 - l2) * c * c));
+                        if (ww != 0) sig += ww * attenuation(bv[v], c, l1, l2);
                         if (sigma > 0) {
                             double n1 = sigma * noise.gaussian(), n2 = sigma * noise.gaussian();
                             sig = Math.sqrt((sig + n1) * (sig + n1) + n2 * n2);

@@ -10,21 +10,12 @@ final class Hrf {
 
     static final double LENGTH_S = 32;
 
-    /** Gamma density with the given shape and unit scale at t seconds (0 for t &lt;= 0). */
-    static double gammaPdf(double t, double shape) {
+    /** Gamma density with an integer shape k and unit scale at t seconds: t^(k-1) e^-t / (k-1)! (0 for t &lt;= 0). */
+    static double gammaPdf(double t, int shape) {
         if (t <= 0) return 0;
-        return Math.exp((shape - 1) * Math.log(t) - t - logGamma(shape));
-    }
-
-    /** log Gamma(x) for x &gt; 0.5 by the Lanczos approximation (g = 7, 9 coefficients; ~1e-15 relative). */
-    static double logGamma(double x) {
-        double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-            -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
-        x -= 1;
-        double a = c[0];
-        double t = x + 7.5;
-        for (int i = 1; i < 9; i++) a += c[i] / (x + i);
-        return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+        double logFact = 0;
+        for (int i = 2; i < shape; i++) logFact += Math.log(i);
+        return Math.exp((shape - 1) * Math.log(t) - t - logFact);
     }
 
     /** h(t) at t seconds. */
