@@ -89,6 +89,12 @@ public final class PhantomCohort {
 
         Files.createDirectories(out.getParent());
         Path tmp = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".partial-");
+        try {
+            // a temporary folder is private (rwx------); the cohort folder gets the usual rwxr-xr-x
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default
+        }
         try (Slices slices = new Slices(o.threadCount())) {
             prog.update(0, total, "building the template anatomy (" + (src == AnatomySource.ATLAS ? "atlases in " + atlasDir : "procedural brain") + ")");
             Anatomy template = src == AnatomySource.ATLAS ? AtlasAnatomy.load(atlasDir, grid, slices) : ProceduralBrain.build(grid);

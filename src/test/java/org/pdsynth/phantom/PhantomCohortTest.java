@@ -214,6 +214,17 @@ class PhantomCohortTest {
     }
 
     @Test
+    void anExistingEmptyFolderBecomesTheCohort(@TempDir Path dir) throws IOException {
+        Path out = Files.createDirectories(dir.resolve("ready"));
+        PhantomCohort.simulate(tiny(out).withSubjects(1).withWriteTruth(false), TinyGrid.MM8, null, null);
+        assertTrue(Files.isRegularFile(out.resolve("participants.csv")));
+        assertTrue(Files.isRegularFile(out.resolve("sub-001").resolve("fmri.nii.gz")));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of("ready"), s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
     void progressCountsEveryStep(@TempDir Path dir) throws IOException {
         List<String> msgs = new java.util.ArrayList<>();
         List<Integer> done = new java.util.ArrayList<>();
