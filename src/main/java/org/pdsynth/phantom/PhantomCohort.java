@@ -11,7 +11,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -58,9 +57,11 @@ public final class PhantomCohort {
     /**
      * Simulates the cohort described by {@code options}.
      *
+     * @param options what to generate (validated first)
      * @param progress receives (done, total, message) after each step; may be null
      * @param cancel polled between steps; when it returns true the simulation stops, nothing is left
      *     behind and {@link CancellationException} is thrown; may be null
+     * @return the cohort folder, its manifest, the anatomy used and every subject's parameters
      * @throws IllegalArgumentException for invalid options (before anything is written)
      * @throws IOException when writing fails (nothing is left behind)
      */
@@ -112,8 +113,7 @@ public final class PhantomCohort {
             checkCancel(stop);
             moveIntoPlace(tmp, out);
             prog.update(total, total, "cohort of " + subjects.size() + " subjects in " + out);
-            List<SubjectParameters> relocated = new ArrayList<>(subjects);
-            return new Result(out, out.resolve("participants.csv"), template.description, List.copyOf(relocated));
+            return new Result(out, out.resolve("participants.csv"), template.description, List.copyOf(subjects));
         } catch (Throwable t) {
             deleteTree(tmp);
             throw t;
