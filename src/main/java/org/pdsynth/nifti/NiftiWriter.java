@@ -43,6 +43,34 @@ public final class NiftiWriter {
      */
     public static void write(Path target, RandomAccessibleInterval<FloatType> data, Geometry geometry,
             NiftiHeader template, NiftiDatatype type) throws IOException {
+        write(target, data, geometry, template, type, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * Writes int16 voxels with a scaling chosen by the caller instead of the computed one: stored =
+     * round((v - inter) / slope), read back as stored * slope + inter (NaN is stored as 0). With
+     * slope 1 and inter 0, whole-numbered data are stored exactly, as scanners store them, and 0
+     * stays exactly 0.
+     *
+     * @throws IllegalArgumentException when slope is not a positive finite number, inter is not
+     *     finite, or a finite value does not fit int16 with this scaling
+     */
+    public static void writeInt16(Path target, RandomAccessibleInterval<FloatType> data, Geometry geometry,
+            NiftiHeader template, double slope, double inter) throws IOException {
+        if (!(slope > 0) || !Double.isFinite(slope) || !Double.isFinite(inter))
+            throw new IllegalArgumentException(target + ": int16 scaling needs a positive slope and a finite intercept, got "
+                    + slope + ", " + inter);
+        double fs = (float) slope, fi = (float) inter;
+        double[] range = finiteRange(data);
+        double lo = Math.rint((range[0] - fi) / fs), hi = Math.rint((range[1] - fi) / fs);
+        if (lo < Short.MIN_VALUE || hi > Short.MAX_VALUE)
+            throw new IllegalArgumentException(target + ": values " + range[0] + ".." + range[1] + " do not fit int16 with slope "
+                    + fs + " and intercept " + fi);
+        write(target, data, geometry, template, NiftiDatatype.INT16, fs, fi);
+    }
+
+    private static void write(Path target, RandomAccessibleInterval<FloatType> data, Geometry geometry,
+            NiftiHeader template, NiftiDatatype type, double fixedSlope, double fixedInter) throws IOException {
         String name = target.getFileName().toString().toLowerCase();
         if (!name.endsWith(".nii") && !name.endsWith(".nii.gz"))
             throw new IllegalArgumentException(target + ": output must end in .nii or .nii.gz");
@@ -72,7 +100,10 @@ public final class NiftiWriter {
         for (NiftiExtension e : h.extensions) extBytes += e.esize();
         h.voxOffset = NiftiHeaderCodec.N1_SIZE + 4 + extBytes;
         double slope = 1, inter = 0;
-        if (type == NiftiDatatype.INT16) {
+        if (type == NiftiDatatype.INT16 && !Double.isNaN(fixedSlope)) {
+            slope = fixedSlope;
+            inter = fixedInter;
+        } else if (type == NiftiDatatype.INT16) {
             double[] range = finiteRange(data);
             inter = (range[0] + range[1]) / 2;
             slope = range[1] > range[0] ? (range[1] - range[0]) / 65534.0 : 1;
