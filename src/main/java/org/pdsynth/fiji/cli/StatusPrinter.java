@@ -17,7 +17,7 @@ final class StatusPrinter {
     void onStatus(StatusEvent e) {
         String msg = e.getStatusMessage();
         // SciJava's module runner announces every command; the CLI user typed it already
-        if (msg == null || msg.isBlank() || msg.equals(last) || msg.startsWith("Running command:")) return;
+        if (msg == null || msg.isBlank() || msg.equals(last) || msg.startsWith("Running command:") || msg.startsWith("Command finished:")) return;
         last = msg;
         err.println(msg);
     }
