@@ -70,6 +70,9 @@ final class ArgumentParser {
 
     private static Object convert(ModuleItem<?> item, String v, String what) throws UsageException {
         Class<?> t = item.getType();
+        List<?> choices = item.getChoices();
+        if (choices != null && !choices.isEmpty() && choices.stream().noneMatch(c -> String.valueOf(c).equals(v)))
+            throw new UsageException(what + ": '" + v + "' is not one of " + choices);
         try {
             if (t == String.class) return v;
             if (t == File.class) return new File(v);
