@@ -27,6 +27,8 @@ public final class PdsCli {
     static final Map<String, Subcommand> SUBCOMMANDS = new LinkedHashMap<>();
 
     static {
+        add(new Subcommand("demo", org.pdsynth.fiji.DemoCommand.class,
+                "simulate a phantom cohort, synthesize a held-out subject both ways, measure PSNR/SSIM, write montages (--out DIR)"));
         add(new Subcommand("simulate", org.pdsynth.fiji.SimulateCommand.class,
                 "generate a paired phantom cohort with NC/MCI/AD patterns (--out DIR [--subjects 60] [--seed 1])"));
         add(new Subcommand("info", InfoCommand.class, "dims, datatype, voxel size, affine, TR and statistics of a NIfTI file",
