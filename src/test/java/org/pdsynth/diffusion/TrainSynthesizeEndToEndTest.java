@@ -95,4 +95,38 @@ class TrainSynthesizeEndToEndTest {
         assertTrue(trunc.getMessage().contains("ema.params"), trunc.getMessage());
         assertFalse(Files.exists(dir.resolve("out")));
     }
+
+    @Test
+    void cohortCompletionFillsMissingModalitiesByShardAndRestarts() throws Exception {
+        Path csv = TinyCohort.write(dir.resolve("cohort"), 4);
+        Path model = dir.resolve("model");
+        TrainingRun.run(options(csv, model, 1, false), l -> {}, null);
+        // a manifest where sub-02 lacks its dwi and sub-03 its fmri
+        java.util.List<org.pdsynth.volume.Subject> rows = new java.util.ArrayList<>();
+        for (org.pdsynth.volume.Subject s : org.pdsynth.volume.Cohort.read(csv).subjects()) {
+            if (s.subject().equals("sub-02")) s = new org.pdsynth.volume.Subject(s.subject(), s.label(), s.fmri(), null, null, null, null);
+            if (s.subject().equals("sub-03")) s = new org.pdsynth.volume.Subject(s.subject(), s.label(), null, s.dwi(), s.bval(), s.bvec(), null);
+            rows.add(s);
+        }
+        Path partial = dir.resolve("cohort/partial.csv");
+        new org.pdsynth.volume.Cohort(rows).write(partial);
+        Path out = dir.resolve("completed");
+        DdimSampler.Options o = DdimSampler.Options.defaults().withSteps(2);
+        try (Synthesizer s = Synthesizer.load(model)) {
+            java.util.List<CohortCompletion.Item> first = new java.util.ArrayList<>();
+            for (int shard = 1; shard <= 2; shard++)
+                first.addAll(CohortCompletion.run(new CohortCompletion.Options(partial, out, shard, 2, false, false, o), s, l -> {}, null));
+            assertEquals(2, first.size(), first.toString());
+            assertTrue(Files.isRegularFile(CohortCompletion.outputFile(out, "sub-02", Modality.DWI)));
+            assertTrue(Files.isRegularFile(CohortCompletion.outputFile(out, "sub-03", Modality.FMRI)));
+            assertFalse(Files.exists(out.resolve("sub-01")), "complete subjects are left alone");
+            // the rerun finds both outputs and writes nothing
+            java.util.List<CohortCompletion.Item> again = CohortCompletion.run(new CohortCompletion.Options(partial, out, 1, 1, false, false, o), s,
+                    l -> {}, null);
+            assertEquals(2, again.size());
+            assertTrue(again.stream().allMatch(i -> i.status().startsWith("exists")), again.toString());
+        }
+        assertThrows(IllegalArgumentException.class, () -> CohortCompletion.parseShard("3"));
+        assertThrows(IllegalArgumentException.class, () -> new CohortCompletion.Options(partial, out, 3, 2, false, false, o));
+    }
 }

@@ -39,6 +39,8 @@ public final class PdsCli {
                 "train a PDS model on a cohort manifest (--cohort participants.csv --out MODEL_DIR)"));
         add(new Subcommand("synthesize", org.pdsynth.fiji.SynthesizeCommand.class,
                 "synthesize the missing modality of one subject (--from fmri|dwi --input FILE --out FILE)"));
+        add(new Subcommand("complete", org.pdsynth.fiji.CompleteCohortCommand.class,
+                "synthesize every missing modality of a manifest (--cohort participants.csv --out DIR [--shard i/n])"));
         add(new Subcommand("diagnose", org.pdsynth.fiji.DiagnoseCommand.class,
                 "NC/MCI/AD classification with real, hybrid or synthetic data (--cohort participants.csv [--synthetic DIR])"));
     }

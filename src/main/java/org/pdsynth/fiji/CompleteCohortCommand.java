@@ -1,0 +1,66 @@
+package org.pdsynth.fiji;
+
+import java.io.File;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import org.pdsynth.diffusion.CohortCompletion;
+import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.DefaultModel;
+import org.pdsynth.diffusion.Synthesizer;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Fills every missing modality of a cohort manifest ({@link CohortCompletion}); restartable, shardable. */
+@Plugin(type = Command.class, menuPath = "Plugins>PDS>Complete Cohort", headless = true,
+        description = "Synthesize the missing modality of every subject of a manifest")
+public class CompleteCohortCommand extends PdsCommand {
+    @Parameter(label = "Cohort manifest", description = "participants.csv; an empty fmri or dwi cell is a missing modality", persist = false)
+    private File cohort;
+
+    @Parameter(label = "Output folder", description = "SUBJECT/dwi_synth.nii.gz or fmri_synth.nii.gz go here", style = "directory", persist = false)
+    private File out;
+
+    @Parameter(label = "Model folder", description = "default: the shipped demo model", style = "directory", required = false, persist = false)
+    private File model;
+
+    @Parameter(label = "Shard", description = "i/n: this job's share of the subjects (cluster array jobs)", required = false, persist = false)
+    private String shard = "1/1";
+
+    @Parameter(label = "Every subject", description = "also synthesize modalities that exist (for evaluation)", required = false, persist = false)
+    private boolean all = false;
+
+    @Parameter(label = "Condition on labels", description = "use the manifest's NC/MCI/AD labels (not for diagnosis evaluation)",
+            required = false, persist = false)
+    private boolean useLabels = false;
+
+    @Parameter(label = "DDIM steps", min = "2", required = false, persist = false)
+    private int steps = 50;
+
+    @Parameter(label = "Seed", required = false, persist = false)
+    private long seed = 1;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Completion")
+    private String report;
+
+    @Override
+    public void run() {
+        try {
+            int[] sh = CohortCompletion.parseShard(shard);
+            CohortCompletion.Options o = new CohortCompletion.Options(cohort.toPath(), out.toPath(), sh[0], sh[1], all, useLabels,
+                    DdimSampler.Options.defaults().withSteps(steps).withSeed(seed));
+            try (Synthesizer s = Synthesizer.load(DefaultModel.resolve(model))) {
+                List<CohortCompletion.Item> items = CohortCompletion.run(o, s, line -> status("PDS complete: " + line), cancelled());
+                long written = items.stream().filter(i -> i.status().equals("written")).count();
+                report = String.format(Locale.ROOT, "shard %s: %d volumes written, %d already there; outputs in %s", shard, written,
+                        items.size() - written, out);
+            }
+        } catch (CancellationException e) {
+            cancel("cancelled");
+        } catch (Exception e) {
+            throw failure(e);
+        }
+    }
+}
