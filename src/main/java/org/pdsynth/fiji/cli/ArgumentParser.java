@@ -46,12 +46,18 @@ final class ArgumentParser {
                 values.put(param, convert(byName.get(param), a, param));
             }
         }
-        for (ModuleItem<?> in : inputs) {
+        String missing = missingRequired(inputs, values);
+        if (missing != null) throw new UsageException("missing " + display(sub, missing));
+        return values;
+    }
+
+    /** The first required input (not a service, without default) that {@code values} lacks, or null. */
+    static String missingRequired(Iterable<ModuleItem<?>> inputs, Map<String, Object> values) {
+        for (ModuleItem<?> in : inputs)
             if (in.isRequired() && !values.containsKey(in.getName()) && !isService(in) && in.getDefaultValue() == null
                     && !in.getType().isPrimitive())
-                throw new UsageException("missing " + display(sub, in.getName()));
-        }
-        return values;
+                return in.getName();
+        return null;
     }
 
     static boolean isService(ModuleItem<?> in) {
@@ -68,7 +74,7 @@ final class ArgumentParser {
         return s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false");
     }
 
-    private static Object convert(ModuleItem<?> item, String v, String what) throws UsageException {
+    static Object convert(ModuleItem<?> item, String v, String what) throws UsageException {
         Class<?> t = item.getType();
         List<?> choices = item.getChoices();
         if (choices != null && !choices.isEmpty() && choices.stream().noneMatch(c -> String.valueOf(c).equals(v)))

@@ -115,4 +115,27 @@ class PdsCliTest {
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("nope.nii"), bad.err());
     }
+
+    @Test
+    void fijiRunFormFindsCommandsByMenuPath() throws Exception {
+        Path p = dir.resolve("z.nii");
+        NiftiWriter.write(p, ArrayImgs.floats(2, 3, 4), Geometry.ofVoxelSize(1, 1, 1));
+        Result r = run("--run", "PDS > NIfTI Info", "input='" + p + "',json='true'");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("[2,3,4]", JsonParser.parseString(r.out()).getAsJsonObject().get("dims").toString());
+        assertEquals(0, run("--run", "Plugins>PDS>NIfTI Info", "input=" + p).code());
+        Result bad = run("--run", "PDS > Frobnicate", "input='x'");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("no PDS command") && bad.err().contains("Synthesize dMRI from fMRI"), bad.err());
+        Result badKey = run("--run", "PDS > NIfTI Info", "colour='red'");
+        assertEquals(2, badKey.code());
+        assertTrue(badKey.err().contains("no parameter 'colour'"), badKey.err());
+    }
+
+    @Test
+    void choicesAreChecked() {
+        Result r = run("synthesize", "--from", "t1w", "--input", "x.nii");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'t1w' is not one of [fmri, dwi]"), r.err());
+    }
 }
