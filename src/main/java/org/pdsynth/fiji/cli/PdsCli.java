@@ -46,6 +46,8 @@ public final class PdsCli {
         add(new Subcommand("info", InfoCommand.class, "dims, datatype, voxel size, affine, TR and statistics of a NIfTI file", "input"));
         add(new Subcommand("metrics", MetricsCommand.class,
                 "PSNR, SSIM and MAE of --test against --reference (per channel, scaled by the reference's range)"));
+        add(new Subcommand("align", org.pdsynth.fiji.AlignCommand.class,
+                "average a 4-D fMRI or DWI (--bval/--bvec) into N channels on its own grid (--input FILE --out FILE)"));
         add(new Subcommand("train", TrainCommand.class, "train a PDS model on a cohort manifest (--cohort participants.csv --out MODEL_DIR)"));
         add(new Subcommand("synthesize", SynthesizeCommand.class,
                 "synthesize the missing modality of one subject (--from fmri|dwi --input FILE --out FILE)"));

@@ -1,0 +1,71 @@
+package org.pdsynth.fiji;
+
+import ij.ImagePlus;
+import java.io.File;
+import java.util.Locale;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.real.FloatType;
+import org.pdsynth.fiji.ImagePlusConverter.FourthAxis;
+import org.pdsynth.nifti.GradientTable;
+import org.pdsynth.nifti.NiftiImage;
+import org.pdsynth.nifti.NiftiReader;
+import org.pdsynth.nifti.NiftiWriter;
+import org.pdsynth.volume.Segmenter;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * The alignment of DESIGN 4.1 on the image's own grid: a 4-D fMRI (time) or DWI (gradients, with
+ * bval/bvec) becomes N channels, each the mean of one contiguous segment of the ordered 4th axis.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>PDS>Align to N Channels", headless = true,
+        description = "Average a 4-D fMRI or DWI series into N channels (the model's input form)")
+public class AlignCommand extends PdsCommand {
+    @Parameter(label = "Input NIfTI", description = "4-D fMRI or DWI", persist = false)
+    private File input;
+
+    @Parameter(label = "bval", description = "FSL bval: given means the input is a DWI", required = false, persist = false)
+    private File bval;
+
+    @Parameter(label = "bvec", required = false, persist = false)
+    private File bvec;
+
+    @Parameter(label = "Channels N", min = "1", required = false, persist = false)
+    private int channels = Segmenter.DEFAULT_CHANNELS;
+
+    @Parameter(label = "fMRI dummy volumes to skip", required = false, persist = false)
+    private int skip = 0;
+
+    @Parameter(label = "dMRI grouping", choices = {"bvalue", "directions"}, required = false, persist = false)
+    private String dwiGrouping = "bvalue";
+
+    @Parameter(label = "Output NIfTI", style = "save", required = false, persist = false)
+    private File out;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Aligned")
+    private ImagePlus aligned;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Report")
+    private String report;
+
+    @Override
+    public void run() {
+        try {
+            NiftiImage img = NiftiReader.read(input.toPath());
+            Segmenter seg = Segmenter.defaults().withChannels(channels).withSkip(skip)
+                    .withGrouping("directions".equalsIgnoreCase(dwiGrouping) ? Segmenter.DwiGrouping.DIRECTIONS : Segmenter.DwiGrouping.BVALUE);
+            boolean dwi = bval != null;
+            if (dwi && bvec == null) throw new IllegalArgumentException(input + ": a DWI input needs bvec as well as bval");
+            Img<FloatType> a = dwi ? seg.dwi(img.data(), GradientTable.read(bval.toPath(), bvec.toPath()), input.toString())
+                    : seg.fmri(img.data(), input.toString());
+            if (out != null) NiftiWriter.write(out.toPath(), a, img.geometry().withTr(Double.NaN));
+            aligned = ImagePlusConverter.toImagePlus(a, img.geometry().withTr(Double.NaN), img.baseName() + "-" + channels + "ch", FourthAxis.CHANNEL);
+            report = String.format(Locale.ROOT, "%s (%s, %d volumes) -> %d channels%s", input, dwi ? "dwi" : "fmri",
+                    img.data().dimension(3), channels, out == null ? "" : "; wrote " + out);
+        } catch (Exception e) {
+            throw failure(e);
+        }
+    }
+}
