@@ -54,8 +54,7 @@ public class AlignCommand extends PdsCommand {
     public void run() {
         try {
             NiftiImage img = NiftiReader.read(input.toPath());
-            Segmenter seg = Segmenter.defaults().withChannels(channels).withSkip(skip)
-                    .withGrouping("directions".equalsIgnoreCase(dwiGrouping) ? Segmenter.DwiGrouping.DIRECTIONS : Segmenter.DwiGrouping.BVALUE);
+            Segmenter seg = new Segmenter(channels, skip, Segmenter.DwiGrouping.parse(dwiGrouping));
             boolean dwi = bval != null;
             if (dwi && bvec == null) throw new IllegalArgumentException(input + ": a DWI input needs bvec as well as bval");
             Img<FloatType> a = dwi ? seg.dwi(img.data(), GradientTable.read(bval.toPath(), bvec.toPath()), input.toString())

@@ -88,8 +88,7 @@ public class TrainCommand extends PdsCommand {
             if (width > 0) cfg = cfg.with("baseWidth", width);
             TrainSettings ts = TrainSettings.defaults().with("steps", steps).with("batchSize", batch).with("learningRate", lr)
                     .with("warmupSteps", warmup).with("checkpointEvery", checkpointEvery).with("logEvery", Math.max(1, Math.min(10, steps / 20)));
-            Segmenter seg = Segmenter.defaults().withChannels(channels).withSkip(skip)
-                    .withGrouping("directions".equalsIgnoreCase(dwiGrouping) ? Segmenter.DwiGrouping.DIRECTIONS : Segmenter.DwiGrouping.BVALUE);
+            Segmenter seg = new Segmenter(channels, skip, Segmenter.DwiGrouping.parse(dwiGrouping));
             SubjectAligner aligner = SubjectAligner.defaults().withGrid(Grid.named(grid)).withSegmenter(seg);
             StringBuilder log = new StringBuilder();
             List<TrainingRun.Validation> v = TrainingRun.run(new TrainingRun.Options(cohort.toPath(), out.toPath(), cfg, ts,

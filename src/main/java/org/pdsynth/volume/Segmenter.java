@@ -47,7 +47,13 @@ public record Segmenter(int channels, int skip, DwiGrouping grouping) {
         /** Stable sort by b-value (b=0 first), contiguous segments. */
         BVALUE,
         /** Channel 0 = mean b=0; the rest = antipodally symmetric direction clusters. */
-        DIRECTIONS
+        DIRECTIONS;
+
+        /** "bvalue" or "directions" (any case), as commands and the CLI name them. */
+        public static DwiGrouping parse(String s) {
+            for (DwiGrouping g : values()) if (g.name().equalsIgnoreCase(s == null ? "" : s.trim())) return g;
+            throw new IllegalArgumentException("dMRI grouping '" + s + "' is not bvalue or directions");
+        }
     }
 
     public Segmenter {
