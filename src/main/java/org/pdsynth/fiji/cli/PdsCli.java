@@ -128,7 +128,9 @@ public final class PdsCli {
     /** Runs the command with progress on stderr; Ctrl-C cancels it and waits for it to stop cleanly. */
     private static int execute(Context context, CommandInfo info, Map<String, Object> values, String name, PrintStream out,
             PrintStream err) throws ExecutionException, InterruptedException {
-        context.service(EventService.class).subscribe(new StatusPrinter(err));
+        // SciJava's event bus holds subscribers weakly: keep the printer reachable until the end
+        StatusPrinter printer = new StatusPrinter(err);
+        List<?> subscription = context.service(EventService.class).subscribe(printer);
         ModuleService modules = context.service(ModuleService.class);
         Module m = modules.createModule(info);
         Future<Module> run = modules.run(m, true, values);
@@ -150,6 +152,8 @@ public final class PdsCli {
                 // the hook is running
             }
         }
+        java.lang.ref.Reference.reachabilityFence(printer);
+        java.lang.ref.Reference.reachabilityFence(subscription);
         if (m.getDelegateObject() instanceof Cancelable c && c.isCanceled()) {
             err.println("pds " + name + ": cancelled");
             return 1;
