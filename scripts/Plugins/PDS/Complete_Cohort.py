@@ -1,3 +1,4 @@
+#@ String (visibility = MESSAGE, value = "Synthesizes the missing fMRI or dMRI of every subject of a participants.csv manifest", required = false, persist = false) about
 #@ File (label = "Cohort manifest (participants.csv)", style = "open", persist = false) manifest
 #@ File (label = "Output folder", style = "directory", persist = false) output_dir
 #@ File (label = "Model folder (empty: the shipped demo model)", style = "directory", required = false, persist = false) model
@@ -15,6 +16,10 @@
 #
 # Headless: ImageJ-linux64 --headless --run Complete_Cohort.py \
 #   "manifest='cohort/participants.csv',output_dir='completed',model='my-model',steps=50"
+#
+# The MESSAGE line on top also keeps SciJava's one-File shortcut away: when the only input left
+# unset is a File (here the optional model folder), SciJava shows a file chooser instead of running,
+# and a headless run that leaves that input out would be cancelled without a word.
 
 from java.lang import Exception as JavaException
 from java.nio.file import Files

@@ -1,3 +1,4 @@
+#@ String (visibility = MESSAGE, value = "Synthesizes the missing modality of one subject: dMRI from fMRI, or fMRI from DWI (+ bval, bvec)", required = false, persist = false) about
 #@ File (label = "Input NIfTI (4-D fMRI or DWI)", style = "open", persist = false) input
 #@ String (label = "Input modality", choices = {"fmri", "dwi"}, value = "fmri", persist = false) from
 #@ File (label = "bval (DWI input only)", style = "open", required = false, persist = false) bval
@@ -17,6 +18,9 @@
 // hyperstack (channels = the N aligned components, calibrated in mm).
 // Parameters are not remembered between runs (persist = false): a headless run uses exactly the
 // values it is given, and the defaults above for the others.
+// The MESSAGE line on top also keeps SciJava's one-File shortcut away: when the only input left
+// unset is a File (here the optional model folder), SciJava shows a file chooser instead of running,
+// and a headless run that leaves that input out would be cancelled without a word.
 //
 // Headless: ImageJ-linux64 --headless --run Synthesize_Subject.groovy \
 //   "input='sub-01/fmri.nii.gz',from='fmri',output='sub-01/dwi_synth.nii.gz',steps=50"

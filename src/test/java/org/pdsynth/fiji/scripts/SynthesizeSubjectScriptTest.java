@@ -109,6 +109,32 @@ class SynthesizeSubjectScriptTest {
         }
     }
 
+    @Test
+    void runsWithEveryOptionGivenButTheModelFolderUsingTheDefaultModel() throws Exception {
+        // the one optional File left unset must not turn into a file chooser (headless: a silent cancel)
+        TinyCohort.write(dir.resolve("cohort"), 1);
+        Path sub = dir.resolve("cohort/sub-01");
+        Path out = dir.resolve("fmri_synth.nii.gz");
+        Map<String, Object> in = new HashMap<>();
+        in.put("input", sub.resolve("dwi.nii.gz").toFile());
+        in.put("from", "dwi");
+        in.put("bval", sub.resolve("dwi.bval").toFile());
+        in.put("bvec", sub.resolve("dwi.bvec").toFile());
+        in.put("output", out.toFile());
+        in.put("steps", 2);
+        in.put("samples", 1);
+        in.put("seed", 3L);
+        String before = System.getProperty("pds.model");
+        System.setProperty("pds.model", TinyModel.folder().toString());
+        try (ScriptHarness h = new ScriptHarness()) {
+            h.run(SCRIPT, in);
+        } finally {
+            if (before == null) System.clearProperty("pds.model");
+            else System.setProperty("pds.model", before);
+        }
+        assertArrayEquals(new long[] {20, 18, 16, 4}, NiftiReader.read(out).header().shape());
+    }
+
     private static float max(float[] a) {
         float m = Float.NEGATIVE_INFINITY;
         for (float v : a) m = Math.max(m, v);
