@@ -12,7 +12,7 @@
 // A reference file with no test file, or a pair that cannot be compared (different shapes, a
 // constant reference...), gets a row whose status says why, with NaN metrics; the others go on.
 //
-// Headless: ImageJ-linux64 --headless --run Measure_Folder.groovy \
+// Headless: ImageJ-linux64 --headless --run scripts/Plugins/PDS/Measure_Folder.groovy \
 //   "referenceDir='truth',testDir='synthetic',csv='metrics.csv'"
 //
 // The MESSAGE line on top also keeps SciJava's one-File shortcut away: when the only input left

@@ -22,7 +22,7 @@
 // unset is a File (here the optional model folder), SciJava shows a file chooser instead of running,
 // and a headless run that leaves that input out would be cancelled without a word.
 //
-// Headless: ImageJ-linux64 --headless --run Synthesize_Subject.groovy \
+// Headless: ImageJ-linux64 --headless --run scripts/Plugins/PDS/Synthesize_Subject.groovy \
 //   "input='sub-01/fmri.nii.gz',from='fmri',output='sub-01/dwi_synth.nii.gz',steps=50"
 
 import org.pdsynth.fiji.SynthesizeCommand

@@ -62,7 +62,7 @@ class UpdateSiteAssembleTest {
         }
         Set<String> expected = new TreeSet<>(List.of("jars/pds-fiji-1.2.3.jar", "jars/api-0.36.0.jar", "jars/pytorch-engine-0.36.0.jar",
                 "jars/pytorch-jni-2.7.1-0.36.0.jar", "jars/linux64/pytorch-native-cpu-2.7.1-linux-x86_64.jar",
-                "scripts/Plugins/PDS/Synthesize_Subject.groovy", "scripts/Plugins/PDS/Complete_Cohort.py",
+                "scripts/Plugins/PDS/Synthesize_Subject.groovy", "scripts/Plugins/PDS/Complete_Cohort_Script.py",
                 "scripts/Plugins/PDS/Measure_Folder.groovy"));
         assertEquals(expected, new TreeSet<>(plugins.keySet()));
 
@@ -105,7 +105,7 @@ class UpdateSiteAssembleTest {
         assertEquals(stripped, deps);
         assertEquals(List.of("jars/api.jar", "jars/pytorch-engine.jar", "jars/pytorch-jni.jar",
                 "jars/linux64/pytorch-native-cpu-linux-x86_64.jar"), deps);
-        assertEquals(List.of("jars/pds-fiji.jar"), dependencies(plugins.get("scripts/Plugins/PDS/Complete_Cohort.py")));
+        assertEquals(List.of("jars/pds-fiji.jar"), dependencies(plugins.get("scripts/Plugins/PDS/Complete_Cohort_Script.py")));
         assertEquals("jars/pds-fiji.jar", FileUtils.stripFilenameVersion("jars/pds-fiji-1.2.3.jar"));
     }
 

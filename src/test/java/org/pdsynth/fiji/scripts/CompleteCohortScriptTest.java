@@ -23,9 +23,9 @@ import org.pdsynth.volume.Modality;
 import org.pdsynth.volume.Subject;
 import org.pdsynth.volume.VolumeArrays;
 
-/** scripts/Plugins/PDS/Complete_Cohort.py (Jython) through SciJava's ScriptService, on a tiny trained model. */
+/** scripts/Plugins/PDS/Complete_Cohort_Script.py (Jython) through SciJava's ScriptService, on a tiny trained model. */
 class CompleteCohortScriptTest {
-    static final String SCRIPT = "scripts/Plugins/PDS/Complete_Cohort.py";
+    static final String SCRIPT = "scripts/Plugins/PDS/Complete_Cohort_Script.py";
 
     @TempDir
     Path dir;

@@ -13,8 +13,10 @@
 # The model is loaded once for the whole cohort. Restartable: outputs are written atomically, so an
 # output that exists is complete and its subject is skipped. A subject that fails (missing or
 # unreadable file...) is reported and the others go on.
+# (Named ..._Script so that its menu entry, Plugins > PDS > Complete Cohort Script, does not
+# collide with the Complete Cohort command, which does the same in Java.)
 #
-# Headless: ImageJ-linux64 --headless --run Complete_Cohort.py \
+# Headless: ImageJ-linux64 --headless --run scripts/Plugins/PDS/Complete_Cohort_Script.py \
 #   "manifest='cohort/participants.csv',output_dir='completed',model='my-model',steps=50"
 #
 # The MESSAGE line on top also keeps SciJava's one-File shortcut away: when the only input left
