@@ -20,17 +20,19 @@ import org.pdsynth.volume.Subject;
 /**
  * A tiny paired cohort for end-to-end tests: per subject a bright ellipsoid "brain" whose size
  * varies by subject, seen as a 12-volume fMRI series (slow drift) and a 10-volume DWI (2 b0 +
- * 8 directions, signal falling with b), on a 20 x 18 x 16 grid of 5 mm voxels.
+ * 8 directions, signal falling with b), on a 20 x 18 x 16 grid of 5 mm voxels. Public: the
+ * Fiji script tests reuse it (with {@link TinyModel}).
  */
-final class TinyCohort {
+public final class TinyCohort {
     /** The subjects' native grid (not the model grid, so resampling is exercised). */
-    static final Grid NATIVE = Grid.mni(5, new long[] {20, 18, 16}, new double[] {50, -60, -30});
+    public static final Grid NATIVE = Grid.mni(5, new long[] {20, 18, 16}, new double[] {50, -60, -30});
     /** A tiny model grid inside it: 16 x 16 x 16 at 6 mm. */
-    static final Grid MODEL = Grid.mni(6, new long[] {16, 16, 16}, new double[] {45, -55, -30});
+    public static final Grid MODEL = Grid.mni(6, new long[] {16, 16, 16}, new double[] {45, -55, -30});
 
     private TinyCohort() {}
 
-    static Path write(Path dir, int subjects) throws IOException {
+    /** Writes {@code subjects} subjects (sub-01, ...) and their participants.csv into {@code dir}; returns the CSV. */
+    public static Path write(Path dir, int subjects) throws IOException {
         List<Subject> rows = new ArrayList<>();
         Diagnosis[] dx = Diagnosis.values();
         for (int s = 0; s < subjects; s++) {
