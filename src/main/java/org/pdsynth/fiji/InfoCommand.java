@@ -13,7 +13,7 @@ import org.scijava.plugin.Plugin;
 /** Prints a NIfTI file's dims, datatype, voxel size, affine, TR and value statistics. */
 @Plugin(type = Command.class, menuPath = "Plugins>PDS>NIfTI Info", headless = true,
         description = "Dims, datatype, voxel size, affine, TR and min/max/mean of a NIfTI image")
-public class InfoCommand implements Command {
+public class InfoCommand extends PdsCommand {
     @Parameter(label = "NIfTI file", description = "a .nii, .nii.gz or .hdr/.img image", persist = false)
     private File input;
 

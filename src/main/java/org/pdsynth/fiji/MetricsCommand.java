@@ -18,7 +18,7 @@ import org.scijava.plugin.Plugin;
  */
 @Plugin(type = Command.class, menuPath = "Plugins>PDS>Measure PSNR/SSIM", headless = true,
         description = "PSNR, SSIM and MAE of a synthetic volume against the real one")
-public class MetricsCommand implements Command {
+public class MetricsCommand extends PdsCommand {
     @Parameter(label = "Reference (ground truth)", description = "3-D or 4-D NIfTI: the real volume", persist = false)
     private File reference;
 

@@ -15,7 +15,7 @@ import org.scijava.plugin.Plugin;
 /** Opens a NIfTI file as a calibrated ImageJ hyperstack (4th axis as frames or channels). */
 @Plugin(type = Command.class, menuPath = "Plugins>PDS>Open NIfTI", headless = true,
         description = "Open a .nii/.nii.gz/.hdr image as a calibrated hyperstack")
-public class OpenNiftiCommand implements Command {
+public class OpenNiftiCommand extends PdsCommand {
     @Parameter(label = "NIfTI file", description = "a .nii, .nii.gz or .hdr/.img image", persist = false)
     private File input;
 

@@ -3,6 +3,7 @@ package org.pdsynth.fiji;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.BooleanSupplier;
+import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.plugin.Parameter;
@@ -15,6 +16,14 @@ import org.scijava.plugin.Parameter;
 public abstract class PdsCommand extends ContextCommand {
     @Parameter(required = false)
     private StatusService status;
+
+    /**
+     * A message line in the dialog. It also keeps SciJava's FilePreprocessor from replacing the
+     * inputs by a file chooser when a single File input is left unset, which headless (Fiji
+     * --headless --run) would cancel without a word.
+     */
+    @Parameter(visibility = ItemVisibility.MESSAGE, required = false, persist = false)
+    private String about = "PDS for Fiji: pattern-aware diffusion synthesis of fMRI / dMRI";
 
     /** A status line (Fiji status bar, CLI stderr). */
     protected void status(String message) {

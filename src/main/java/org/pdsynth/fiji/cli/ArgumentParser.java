@@ -60,8 +60,9 @@ final class ArgumentParser {
         return null;
     }
 
+    /** Inputs the user does not give: services, the context, dialog message lines. */
     static boolean isService(ModuleItem<?> in) {
-        return org.scijava.service.Service.class.isAssignableFrom(in.getType())
+        return in.getVisibility() == org.scijava.ItemVisibility.MESSAGE || org.scijava.service.Service.class.isAssignableFrom(in.getType())
                 || org.scijava.Context.class.isAssignableFrom(in.getType());
     }
 
