@@ -78,12 +78,17 @@ public final class DifferentiableSsim {
         NDArray map = num.div(den);
         int p = Ssim.PAD;
         NDArray interior = map.get(":, :, {}:{}, {}:{}, {}:{}", p, s.get(2) - p, p, s.get(3) - p, p, s.get(4) - p);
-        return interior.mean(new int[] {1, 2, 3, 4}).reshape(s.get(0), s.get(1));
+        return meanPerRow(interior).reshape(s.get(0), s.get(1));
     }
 
     /** Mean SSIM over channels, per sample: (B). */
     public static NDArray perSample(NDArray a, NDArray b, double dataRange) {
         return perChannel(a, b, dataRange).mean(new int[] {1});
+    }
+
+    /** Mean over every axis but the first: (M, ...) to (M). (DJL's PyTorch mean takes one axis only.) */
+    static NDArray meanPerRow(NDArray x) {
+        return x.reshape(x.getShape().get(0), -1).mean(new int[] {1});
     }
 
     /** Separable Gaussian filter of (M, 1, D, H, W) with reflect borders; same shape out. */

@@ -33,9 +33,8 @@ public final class RefinerLoss {
         if (!refined.getShape().equals(x0.getShape()) || refined.getShape().dimension() != 5) {
             throw new IllegalArgumentException("refined " + refined.getShape() + " and x0 " + x0.getShape() + " must be one (B, N, D, H, W) shape");
         }
-        int[] all = {1, 2, 3, 4};
         NDArray e = refined.sub(x0);
-        NDArray l1 = e.abs().mean(all);
+        NDArray l1 = DifferentiableSsim.meanPerRow(e.abs());
         if (!withMic) return new Terms(l1, null);
         Shape s = e.getShape();
         NDArray gdl = null;
@@ -43,10 +42,10 @@ public final class RefinerLoss {
         for (int axis = 2; axis <= 4; axis++) {
             String lead = ":, ".repeat(axis);
             NDArray d = s.get(axis) > 1
-                    ? e.get(lead + "1:").sub(e.get(lead + ":{}", s.get(axis) - 1)).abs().mean(all)
+                    ? DifferentiableSsim.meanPerRow(e.get(lead + "1:").sub(e.get(lead + ":{}", s.get(axis) - 1)).abs())
                     : l1.zerosLike();
             gdl = gdl == null ? d : gdl.add(d);
-            NDArray p = e.mean(new int[] {axis}).abs().mean(new int[] {1, 2, 3});
+            NDArray p = DifferentiableSsim.meanPerRow(e.mean(new int[] {axis}).abs());
             proj = proj == null ? p : proj.add(p);
         }
         NDArray ssim = DifferentiableSsim.perSample(refined, x0, DATA_RANGE);
