@@ -68,16 +68,29 @@ class DifferentiableSsimTest {
     }
 
     @Test
-    void reflectPaddingRepeatsTheEdgeVoxel() {
-        try (NDManager m = Engines.pytorch(2).newBaseManager()) {
-            NDArray x = m.arange(6f).reshape(1, 1, 1, 1, 6);
-            float[] p = DifferentiableSsim.reflectPad(x, 4, 3).toFloatArray();
-            // scipy 'reflect': c b a | a b c d e f | f e d
-            assertArrayEquals(new float[] {2, 1, 0, 0, 1, 2, 3, 4, 5, 5, 4, 3}, p, 0f);
-            float sum = 0;
-            for (float t : DifferentiableSsim.taps()) sum += t;
-            assertEquals(11, DifferentiableSsim.taps().length);
-            assertEquals(1f, sum, 1e-6f);
+    void theFilterMatrixFoldsInScipysReflectBorder() {
+        assertEquals(0, DifferentiableSsim.reflect(-1, 6));
+        assertEquals(1, DifferentiableSsim.reflect(-2, 6));
+        assertEquals(5, DifferentiableSsim.reflect(6, 6));
+        assertEquals(4, DifferentiableSsim.reflect(7, 6));
+        float[] taps = DifferentiableSsim.taps();
+        float sum = 0;
+        for (float t : taps) sum += t;
+        assertEquals(11, taps.length);
+        assertEquals(1f, sum, 1e-6f);
+        // n = 6, output 0: inputs at offsets -5..5 reflect to 4 3 2 1 0 | 0 1 2 3 4 5
+        float[] g = DifferentiableSsim.filterMatrix(6, false);
+        assertEquals(taps[0 + 5] + taps[-1 + 5], g[0 * 6], 1e-7f);                  // x[0] reached from offsets 0 and -1
+        assertEquals(taps[5 + 5], g[5 * 6], 1e-7f);                                 // x[5] only from offset +5
+        assertEquals(taps[-5 + 5] + taps[4 + 5], g[4 * 6], 1e-7f);                  // x[4]: offsets -5 (reflected) and +4
+        float[] gt = DifferentiableSsim.filterMatrix(6, true);
+        for (int i = 0; i < 6; i++) {
+            float col = 0;
+            for (int j = 0; j < 6; j++) {
+                col += g[j * 6 + i];
+                assertEquals(g[j * 6 + i], gt[i * 6 + j], 0f);
+            }
+            assertEquals(1f, col, 1e-6f);                                          // each output a weighted mean
         }
     }
 
