@@ -53,9 +53,14 @@ public final class ModelFolder {
 
     private ModelFolder() {}
 
-    /** Writes config, EMA weights (of {@code trainer}) and the descriptor into {@code dir}. */
+    /**
+     * Writes config, EMA weights (of {@code trainer}), the atlas of a pattern-aware model and the
+     * descriptor into {@code dir}. A refiner left from an earlier run no longer matches the new
+     * noise estimator and is deleted (stage 2 makes a new one).
+     */
     public static void save(Path dir, Trainer trainer, Descriptor d) throws IOException {
         Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve(RefinerModel.FILE));
         DiffusionModel m = trainer.model();
         NiftiFiles.writeAtomically(dir.resolve(Checkpoint.CONFIG), out -> out.write(m.config().toJson().getBytes(StandardCharsets.UTF_8)));
         ParamsFile.write(dir.resolve(Checkpoint.EMA), "ema", m.parameterNames(), trainer.ema().shadows());

@@ -159,6 +159,27 @@ class PdsStagesTest {
     }
 
     @Test
+    void liveArrayCountStaysFlatWithThePatternAwareModuleAndTheRefiner() {
+        try (DiffusionModel model = DiffusionModel.create(config(true), atlas());
+             Trainer trainer = new Trainer(model, pairs(2), TinySetup.settings(10).with("lambdaWeight", 1.0));
+             RefinerModel r = RefinerModel.create(config(true));
+             RefinerTrainer rt = new RefinerTrainer(model, r, pairs(2), TinySetup.settings(10))) {
+            trainer.setWeightMap(AtlasWeightMap.of(atlas(), List.of("box_0_0_0")));
+            trainer.step();
+            trainer.step();
+            rt.step();
+            rt.step();
+            int after = TrainerTest.liveArrays(model.manager());
+            for (int i = 0; i < 3; i++) {
+                trainer.step();
+                rt.step();
+            }
+            new DdimSampler(model, r).sample(pairs(1).get(0).fmri(), 1, 0, DdimSampler.Options.defaults().withSteps(2).withGuidance(2), null, null);
+            assertEquals(after, TrainerTest.liveArrays(model.manager()), "NDArrays leaked across steps");
+        }
+    }
+
+    @Test
     void switchingThePatternAwareModuleOffDropsItsParametersAndTheAtlas() {
         try (DiffusionModel off = DiffusionModel.create(config(false), atlas());
              DiffusionModel on = DiffusionModel.create(config(true), atlas())) {
