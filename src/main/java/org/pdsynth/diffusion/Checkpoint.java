@@ -20,7 +20,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.pdsynth.diagnosis.Atlas;
 import org.pdsynth.model.ModelConfig;
+import org.pdsynth.volume.SubjectAligner;
 
 /**
  * A training checkpoint: a folder holding
@@ -29,7 +31,9 @@ import org.pdsynth.model.ModelConfig;
  *   <li>{@code model.params} — the trained weights; {@code ema.params} — their EMA (the weights
  *       to sample with); {@code optimizer.params} — Adam's moments (m for every parameter, then v);
  *       all in the {@link ParamsFile} format;</li>
- *   <li>{@code state.json} — step counter, optimiser and EMA update counts, the train settings.</li>
+ *   <li>{@code state.json} — step counter, optimiser and EMA update counts, the train settings;</li>
+ *   <li>{@code atlas.nii.gz} + {@code atlas.txt} — with {@code patternAware} on: the atlas of the
+ *       pattern-aware module on the model grid ({@link Atlas#write}).</li>
  * </ul>
  * A folder with only config.json and ema.params (or model.params) is enough to sample.
  *
@@ -42,6 +46,9 @@ public final class Checkpoint {
     public static final String EMA = "ema.params";
     public static final String OPTIMIZER = "optimizer.params";
     public static final String STATE = "state.json";
+    /** The pattern-aware model's atlas on the model grid (labels) and its region list. */
+    public static final String ATLAS = "atlas.nii.gz";
+    public static final String ATLAS_LABELS = "atlas.txt";
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -81,6 +88,7 @@ public final class Checkpoint {
             }
             ParamsFile.write(tmp.resolve(OPTIMIZER), "adam", optNames, optArrays);
             Files.writeString(tmp.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
+            writeAtlas(tmp, model);
             replaceFolder(tmp, target);
         } finally {
             deleteTree(tmp);
@@ -97,6 +105,25 @@ public final class Checkpoint {
         } catch (IllegalArgumentException e) {
             throw new ParamsFile.ParamsFormatException(f, e.getMessage());
         }
+    }
+
+    /** Writes the model's atlas into {@code dir} (nothing when the model has none). */
+    static void writeAtlas(Path dir, DiffusionModel model) throws IOException {
+        if (model.atlas() != null) model.atlas().write(dir.resolve(ATLAS), dir.resolve(ATLAS_LABELS));
+    }
+
+    /**
+     * The atlas stored in a checkpoint or model folder when its config has {@code patternAware}
+     * on (read on its own grid, so no resampling happens), else null.
+     */
+    public static Atlas readAtlas(Path dir) throws IOException {
+        if (!readConfig(dir).patternAware()) return null;
+        Path image = dir.resolve(ATLAS);
+        if (!Files.isRegularFile(image)) {
+            throw new ParamsFile.ParamsFormatException(image, "is missing: the model is pattern-aware ('patternAware' in "
+                    + CONFIG + ") and keeps its atlas here");
+        }
+        return Atlas.read(image, dir.resolve(ATLAS_LABELS), SubjectAligner.gridOf(image));
     }
 
     /** The counters of a checkpoint. */
@@ -120,7 +147,7 @@ public final class Checkpoint {
     public static DiffusionModel loadModel(Path dir, boolean ema) throws IOException {
         ModelConfig config = readConfig(dir);
         Path file = dir.resolve(ema && Files.exists(dir.resolve(EMA)) ? EMA : MODEL);
-        DiffusionModel model = DiffusionModel.create(config);
+        DiffusionModel model = DiffusionModel.create(config, readAtlas(dir));
         try {
             loadWeights(file, file.getFileName().toString().equals(EMA) ? "ema" : "model", model);
             return model;

@@ -25,12 +25,16 @@ import org.pdsynth.model.ModelConfig;
  * eta = 0 is deterministic given the seed of x_T. Guidance scale w != 1 (and a non-null label)
  * uses eps_hat = eps(null) + w (eps(y) - eps(null)), both in one batch of two.
  *
+ * <p>Stage 2: with a {@link RefinerModel}, each sample's final x0 is replaced by
+ * {@code clip(R(x0, c, d), -1, 1)} before the mean and standard deviation are taken.
+ *
  * <p>Randomness: sample m (0-based) draws x_T and every z from a generator seeded
  * {@code seed + m}, so a sample does not depend on how many are drawn. Volumes are flat
  * (N, Z, Y, X), x fastest, in [-1, 1].
  */
 public final class DdimSampler {
     private final DiffusionModel model;
+    private final RefinerModel refiner;
 
     /**
      * @param steps         S, DDIM steps (default 50, at most T)
@@ -84,7 +88,18 @@ public final class DdimSampler {
     }
 
     public DdimSampler(DiffusionModel model) {
+        this(model, null);
+    }
+
+    /** A sampler that applies {@code refiner} (null: none) to every sample's result. */
+    public DdimSampler(DiffusionModel model, RefinerModel refiner) {
         this.model = model;
+        this.refiner = refiner;
+    }
+
+    /** The refiner applied after DDIM, or null. */
+    public RefinerModel refiner() {
+        return refiner;
     }
 
     /** The S time steps in increasing order, spaced over 0..T-1 and including both ends (S > 1). */
@@ -125,6 +140,10 @@ public final class DdimSampler {
                 x = step(x, source, tau, i, direction, label, o, rng);
                 done++;
                 if (progress != null) progress.onStep(done, total);
+            }
+            if (refiner != null) {
+                x = refiner.refine(x, source, direction);
+                for (int v = 0; v < n; v++) x[v] = x[v] < -1 ? -1 : Math.min(x[v], 1);
             }
             for (int v = 0; v < n; v++) {                    // Welford running mean and M2
                 double d = x[v] - mean[v];

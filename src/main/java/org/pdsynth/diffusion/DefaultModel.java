@@ -39,6 +39,15 @@ public final class DefaultModel {
         Path dir = Path.of(System.getProperty("user.home"), ".pds", "models", "demo-" + size);
         if (Files.isRegularFile(dir.resolve(ModelFolder.DESCRIPTOR))) return dir;
         Files.createDirectories(dir);
+        // optional files first: the descriptor (a required file, written last) marks a complete folder
+        for (String f : ModelFolder.optionalSamplingFiles()) {
+            try (InputStream in = DefaultModel.class.getResourceAsStream(RESOURCE + f)) {
+                if (in == null) continue;
+                Path tmp = Files.createTempFile(dir, "." + f, ".part");
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
         for (String f : ModelFolder.samplingFiles()) {
             try (InputStream in = DefaultModel.class.getResourceAsStream(RESOURCE + f)) {
                 Path tmp = Files.createTempFile(dir, "." + f, ".part");

@@ -10,9 +10,11 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.pdsynth.diagnosis.Atlas;
 import org.pdsynth.model.Engines;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.model.NoiseEstimator;
+import org.pdsynth.model.RegionFractions;
 
 /**
  * A noise estimator with its parameters, their manager and its schedule: what training updates
@@ -21,6 +23,9 @@ import org.pdsynth.model.NoiseEstimator;
  *
  * <p>The parameter order ({@link #parameterNames()}) is the order children and parameters were
  * registered in the blocks' constructors; it is the order of every {@code .params} file.
+ *
+ * <p>With {@code patternAware} on, the model holds the atlas its pattern-aware module was built
+ * from (on the model grid; not a trainable parameter); checkpoints and model folders store it.
  */
 public final class DiffusionModel implements AutoCloseable {
     private final ModelConfig config;
@@ -30,11 +35,17 @@ public final class DiffusionModel implements AutoCloseable {
     private final CosineSchedule schedule;
     private final List<String> names = new ArrayList<>();
     private final List<Parameter> params = new ArrayList<>();
+    private final Atlas atlas;
 
-    private DiffusionModel(ModelConfig config) {
+    private DiffusionModel(ModelConfig config, Atlas atlas) {
         this.config = config.validate();
+        this.atlas = config.patternAware() ? atlas : null;
+        RegionFractions fractions = this.atlas == null ? null : fractions(this.atlas, config);
+        if (config.patternAware() && atlas == null) {
+            throw new IllegalArgumentException("model config 'patternAware' is on: the model needs an atlas on its grid (or turn 'patternAware' off)");
+        }
+        net = new NoiseEstimator(config, fractions);
         manager = Engines.pytorch().newBaseManager();
-        net = new NoiseEstimator(config);
         net.initialize(manager);
         store = new ParameterStore(manager, false);
         schedule = new CosineSchedule(config.timesteps());
@@ -44,9 +55,41 @@ public final class DiffusionModel implements AutoCloseable {
         }
     }
 
-    /** A new model with freshly initialised weights (seeded by the config's seed). */
+    /** A new model with freshly initialised weights (seeded by the config's seed); no pattern-aware module. */
     public static DiffusionModel create(ModelConfig config) {
-        return new DiffusionModel(config);
+        return new DiffusionModel(config, null);
+    }
+
+    /**
+     * A new model whose pattern-aware module (if {@code config.patternAware()}) uses {@code atlas},
+     * which must lie on the model grid (X, Y, Z) = reversed {@code gridZYX}; ignored when the
+     * module is off.
+     */
+    public static DiffusionModel create(ModelConfig config, Atlas atlas) {
+        return new DiffusionModel(config, atlas);
+    }
+
+    /** The atlas as area fractions for the network: region ordinals per voxel, checked against the grid. */
+    static RegionFractions fractions(Atlas atlas, ModelConfig config) {
+        long[] d = atlas.grid().dims();
+        int[] zyx = config.grid();
+        if (d[0] != zyx[2] || d[1] != zyx[1] || d[2] != zyx[0]) {
+            throw new IllegalArgumentException("atlas grid (X,Y,Z) " + java.util.Arrays.toString(d)
+                    + " is not the model grid (config 'gridZYX' " + config.gridZYX() + ")");
+        }
+        int[] ord = new int[(int) atlas.grid().size()];
+        for (int i = 0; i < ord.length; i++) ord[i] = atlas.regionOf(i);
+        return RegionFractions.of(ord, atlas.size(), zyx);
+    }
+
+    /** The atlas of the pattern-aware module, or null when the module is off. */
+    public Atlas atlas() {
+        return atlas;
+    }
+
+    /** A new model of the same config and atlas, freshly initialised (e.g. to hold EMA weights). */
+    public DiffusionModel sibling() {
+        return new DiffusionModel(config, atlas);
     }
 
     public ModelConfig config() {

@@ -29,6 +29,10 @@ import org.pdsynth.volume.SubjectAligner;
  *       (N channels, fMRI skip, dMRI grouping, percentiles), the population intensity map of
  *       each modality (to bring a synthesized volume back to that modality's units) and the
  *       training record (data, seed, steps, validation figures);</li>
+ *   <li>{@code atlas.nii.gz} + {@code atlas.txt}: for a pattern-aware model, the atlas it was
+ *       trained with on the model grid, so synthesis needs no atlas file from the user;</li>
+ *   <li>{@code refiner.params}: after stage 2, the refiner's EMA weights ({@link RefinerModel});
+ *       applied after sampling when config {@code refiner.enabled} is on;</li>
  *   <li>{@code checkpoints/}: full training checkpoints, for {@code --resume} (optional).</li>
  * </ul>
  * The descriptor is written last, so a folder with a descriptor is complete.
@@ -49,12 +53,18 @@ public final class ModelFolder {
 
     private ModelFolder() {}
 
-    /** Writes config, EMA weights (of {@code trainer}) and the descriptor into {@code dir}. */
+    /**
+     * Writes config, EMA weights (of {@code trainer}), the atlas of a pattern-aware model and the
+     * descriptor into {@code dir}. A refiner left from an earlier run no longer matches the new
+     * noise estimator and is deleted (stage 2 makes a new one).
+     */
     public static void save(Path dir, Trainer trainer, Descriptor d) throws IOException {
         Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve(RefinerModel.FILE));
         DiffusionModel m = trainer.model();
         NiftiFiles.writeAtomically(dir.resolve(Checkpoint.CONFIG), out -> out.write(m.config().toJson().getBytes(StandardCharsets.UTF_8)));
         ParamsFile.write(dir.resolve(Checkpoint.EMA), "ema", m.parameterNames(), trainer.ema().shadows());
+        Checkpoint.writeAtlas(dir, m);
         writeDescriptor(dir, d);
     }
 
@@ -129,6 +139,11 @@ public final class ModelFolder {
     /** Files of a model folder needed to sample (what a release ships). */
     public static List<String> samplingFiles() {
         return List.of(Checkpoint.CONFIG, Checkpoint.EMA, DESCRIPTOR);
+    }
+
+    /** Files a model folder has for sampling when its model uses them (atlas, refiner). */
+    public static List<String> optionalSamplingFiles() {
+        return List.of(Checkpoint.ATLAS, Checkpoint.ATLAS_LABELS, RefinerModel.FILE);
     }
 
     static String pretty(JsonObject o) {

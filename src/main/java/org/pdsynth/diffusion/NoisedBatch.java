@@ -19,6 +19,13 @@ public record NoisedBatch(int batch, float[] xt, float[] cond, float[] eps, int[
     /** Everything a step draws; {@code pairs[i]} is used with {@code directions[i]}. */
     public static NoisedBatch draw(TrainingPair[] pairs, int[] directions, CosineSchedule schedule, double labelDropout,
                                    int volumeSize, SplittableRandom rng) {
+        return draw(pairs, directions, schedule, labelDropout, volumeSize, rng, schedule.timesteps());
+    }
+
+    /** As {@link #draw(TrainingPair[], int[], CosineSchedule, double, int, SplittableRandom)} with t uniform in 0..tBound-1. */
+    public static NoisedBatch draw(TrainingPair[] pairs, int[] directions, CosineSchedule schedule, double labelDropout,
+                                   int volumeSize, SplittableRandom rng, int tBound) {
+        if (tBound < 1 || tBound > schedule.timesteps()) throw new IllegalArgumentException("t bound must be in 1.." + schedule.timesteps() + ", got " + tBound);
         int b = pairs.length;
         float[] xt = new float[b * volumeSize];
         float[] cond = new float[b * volumeSize];
@@ -34,7 +41,7 @@ public record NoisedBatch(int batch, float[] xt, float[] cond, float[] eps, int[
                         + " values, the model needs " + volumeSize + " (N x Z x Y x X)");
             }
             label[i] = rng.nextDouble() < labelDropout ? ModelConfig.NULL_LABEL : p.label();
-            t[i] = rng.nextInt(schedule.timesteps());
+            t[i] = rng.nextInt(tBound);
             double ab = schedule.alphaBar(t[i]);
             float a = (float) Math.sqrt(ab);
             float s = (float) Math.sqrt(1 - ab);

@@ -27,6 +27,7 @@ public final class Synthesizer implements AutoCloseable {
     private final Path folder;
     private final ModelFolder.Descriptor descriptor;
     private final DiffusionModel model;
+    private final RefinerModel refiner;
 
     /**
      * What to synthesize.
@@ -52,14 +53,24 @@ public final class Synthesizer implements AutoCloseable {
     /** The synthesized volume and, with several samples, its voxelwise standard deviation (else null). */
     public record Output(Volume mean, Volume std, Modality target, AlignedSubject source) {}
 
-    private Synthesizer(Path folder, ModelFolder.Descriptor d, DiffusionModel model) {
+    private Synthesizer(Path folder, ModelFolder.Descriptor d, DiffusionModel model, RefinerModel refiner) {
         this.folder = folder;
         this.descriptor = d;
         this.model = model;
+        this.refiner = refiner;
     }
 
-    /** Loads a model folder (descriptor + EMA weights); checks it is consistent. */
+    /** {@link #load(Path, boolean)} with the refiner applied when the model has one. */
     public static Synthesizer load(Path folder) throws IOException {
+        return load(folder, true);
+    }
+
+    /**
+     * Loads a model folder (descriptor + EMA weights, its atlas when pattern-aware); checks it is
+     * consistent. The stage-2 refiner is applied when {@code refine} is true, the config's
+     * {@code refiner.enabled} is on and the folder has {@value RefinerModel#FILE}.
+     */
+    public static Synthesizer load(Path folder, boolean refine) throws IOException {
         ModelFolder.Descriptor d = ModelFolder.readDescriptor(folder);
         DiffusionModel m = ModelFolder.loadModel(folder);
         int[] zyx = m.config().grid();
@@ -69,7 +80,24 @@ public final class Synthesizer implements AutoCloseable {
             throw new ParamsFile.ParamsFormatException(folder.resolve(ModelFolder.DESCRIPTOR), "grid " + Arrays.toString(g)
                     + " / channels do not match config.json (gridZYX " + Arrays.toString(zyx) + ", N " + m.config().channels() + ")");
         }
-        return new Synthesizer(folder, d, m);
+        RefinerModel r = null;
+        try {
+            if (refine && m.config().refiner().enabled()) r = RefinerModel.load(folder, m.config());
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return new Synthesizer(folder, d, m, r);
+    }
+
+    /** True when syntheses go through the stage-2 refiner. */
+    public boolean refines() {
+        return refiner != null;
+    }
+
+    /** The noise estimator (EMA weights) this synthesizer samples with. */
+    public DiffusionModel model() {
+        return model;
     }
 
     public ModelFolder.Descriptor descriptor() {
@@ -89,7 +117,7 @@ public final class Synthesizer implements AutoCloseable {
         if (out == null) out = src.sourceGrid();
         int direction = r.from() == Modality.FMRI ? 0 : 1;
         Modality target = r.from().other();
-        DdimSampler.Result res = new DdimSampler(model).sample(src.data(), direction, Diagnosis.code(r.label()), r.sampling(), progress, cancel);
+        DdimSampler.Result res = new DdimSampler(model, refiner).sample(src.data(), direction, Diagnosis.code(r.label()), r.sampling(), progress, cancel);
         IntensityMap map = descriptor.intensity(target);
         Volume mean = aligner.restore(res.mean(), map, out, src.mask());
         Volume std = null;
@@ -121,6 +149,7 @@ public final class Synthesizer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (refiner != null) refiner.close();
         model.close();
     }
 }

@@ -81,7 +81,7 @@ public final class Trainer implements AutoCloseable {
     public static Trainer resume(Path checkpoint, PairSource data, TrainSettings settings) throws IOException {
         Path dir = resolveLatest(checkpoint);
         Checkpoint.State state = Checkpoint.readState(dir);
-        DiffusionModel model = DiffusionModel.create(Checkpoint.readConfig(dir));
+        DiffusionModel model = DiffusionModel.create(Checkpoint.readConfig(dir), Checkpoint.readAtlas(dir));
         try {
             Trainer t = new Trainer(model, data, settings == null ? state.settings() : settings);
             Checkpoint.restore(dir, model, t.adam, t.ema);
@@ -269,7 +269,7 @@ public final class Trainer implements AutoCloseable {
 
     /** A model holding the current EMA weights (one instance, refreshed at each call). */
     public DiffusionModel emaModel() {
-        if (emaModel == null) emaModel = DiffusionModel.create(config);
+        if (emaModel == null) emaModel = model.sibling();
         emaModel.setWeights(ema.shadows());
         return emaModel;
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.pdsynth.diagnosis.Atlas;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.VolumeMetrics;
 import org.pdsynth.model.ModelConfig;
@@ -28,6 +29,15 @@ import org.pdsynth.volume.VolumeArrays;
  * weights, the population intensity maps and the training record go into {@code OUT}
  * ({@link ModelFolder}), with the validation PSNR/SSIM of the synthesis against the truth and of
  * the population template (the mean training target), both directions, on the model grid.
+ *
+ * <p>Stages (DESIGN 4.5, 4.6): stage 1 trains the noise estimator as above (with the atlas'
+ * pattern-aware module when the config has {@code patternAware} on, and the atlas-weighted loss
+ * when the settings' {@code lambdaWeight} &gt; 0 and an atlas is given); stage 2 trains the
+ * refiner against the frozen EMA noise estimator of the model folder {@code OUT} (written by
+ * stage 1 of this run or an earlier one), on the training subjects recorded there, with
+ * checkpoints under {@code OUT/checkpoints/stage2}, then writes {@value RefinerModel#FILE}, turns
+ * {@code refiner.enabled} on in {@code config.json} and adds a {@code stage2} record (steps,
+ * settings, validation with the refiner) to the descriptor.
  */
 public final class TrainingRun {
     /**
@@ -43,15 +53,52 @@ public final class TrainingRun {
      * @param aligner            alignment to the model grid
      */
     public record Options(Path cohort, Path out, ModelConfig config, TrainSettings settings, double validationFraction,
-            long splitSeed, boolean resume, int validationSubjects, int validationSteps, SubjectAligner aligner) {}
+            long splitSeed, boolean resume, int validationSubjects, int validationSteps, SubjectAligner aligner,
+            Atlas atlas, List<String> weightRegions, List<Integer> stages, int refinerSteps) {
+        /**
+         * @param atlas         label atlas on the aligner's grid (pattern-aware module and loss
+         *                      weight map), or null
+         * @param weightRegions region names of the weight map W ({@link AtlasWeightMap#DEFAULT_REGIONS})
+         * @param stages        stages to run, from {1, 2}
+         * @param refinerSteps  optimiser steps of stage 2 (0: the settings' steps)
+         */
+        public Options {
+            stages = stages == null ? List.of(1) : List.copyOf(stages);
+            if (stages.isEmpty() || !stages.stream().allMatch(x -> x == 1 || x == 2))
+                throw new IllegalArgumentException("stages must be 1, 2 or 1,2, got " + stages);
+            weightRegions = weightRegions == null ? AtlasWeightMap.DEFAULT_REGIONS : List.copyOf(weightRegions);
+            if (refinerSteps < 0) throw new IllegalArgumentException("refiner steps must be >= 0, got " + refinerSteps);
+        }
+
+        /** Stage 1 only, no atlas (the options before stages existed). */
+        public Options(Path cohort, Path out, ModelConfig config, TrainSettings settings, double validationFraction,
+                long splitSeed, boolean resume, int validationSubjects, int validationSteps, SubjectAligner aligner) {
+            this(cohort, out, config, settings, validationFraction, splitSeed, resume, validationSubjects, validationSteps, aligner,
+                    null, null, List.of(1), 0);
+        }
+    }
 
     /** Validation of one subject and direction: synthesis and template against the truth. */
     public record Validation(String subject, String direction, double psnr, double ssim, double templatePsnr, double templateSsim) {}
 
     private TrainingRun() {}
 
-    /** Trains; {@code log} gets one line per event (progress, checkpoints, validation). */
+    /**
+     * Runs the stages of {@code o}; {@code log} gets one line per event (progress, checkpoints,
+     * validation). Returns the validation of the last stage run.
+     */
     public static List<Validation> run(Options o, Consumer<String> log, BooleanSupplier cancel) throws Exception {
+        List<Validation> v = List.of();
+        if (o.stages().contains(1)) {
+            v = runStage1(o, log, cancel);
+            if (cancel != null && cancel.getAsBoolean()) return v;
+        }
+        if (o.stages().contains(2)) v = RefinerRun.run(o, log, cancel);
+        return v;
+    }
+
+    /** Stage 1: the noise estimator. */
+    static List<Validation> runStage1(Options o, Consumer<String> log, BooleanSupplier cancel) throws Exception {
         long start = System.nanoTime();
         Cohort all = Cohort.read(o.cohort());
         List<Subject> both = new ArrayList<>();
@@ -74,12 +121,25 @@ public final class TrainingRun {
             trainer = Trainer.resume(ckpt, train, o.settings());
             log.accept("resumed at step " + trainer.stepsDone() + " from " + Trainer.resolveLatest(ckpt));
         } else {
-            fresh = DiffusionModel.create(cfg);
+            if (cfg.patternAware() && o.atlas() == null)
+                throw new IllegalArgumentException("model config 'patternAware' is on: give an atlas (--atlas) or turn it off");
+            fresh = DiffusionModel.create(cfg, o.atlas());
             trainer = new Trainer(fresh, train, o.settings());
             log.accept(String.format(Locale.ROOT, "model: %,d parameters, grid (Z,Y,X) %s, N = %d; %d steps, batch %d",
                     fresh.parameterCount(), cfg.gridZYX(), cfg.channels(), o.settings().steps(), o.settings().batchSize()));
         }
         try {
+            if (o.atlas() != null && trainer.settings().lambdaWeight() > 0) {
+                float[] w = AtlasWeightMap.of(o.atlas(), o.weightRegions());
+                trainer.setWeightMap(w);
+                int on = 0;
+                for (float x : w) on += x > 0 ? 1 : 0;
+                log.accept(String.format(Locale.ROOT, "loss weight map: %d regions, %d of %d voxels, lambda %.3g",
+                        o.weightRegions().size(), on, w.length, trainer.settings().lambdaWeight()));
+            }
+            if (trainer.model().atlas() != null)
+                log.accept("pattern-aware module: " + trainer.model().atlas().size() + " atlas regions at the "
+                        + trainer.model().config().patternAwareLevels() + " coarsest levels");
             trainer.setListener(new TrainListener() {
                 @Override
                 public void onProgress(Progress p) {
@@ -94,7 +154,7 @@ public final class TrainingRun {
             int done = trainer.run(ckpt, cancel);
             List<Validation> results = new ArrayList<>();
             if (val != null && o.validationSubjects() > 0 && (cancel == null || !cancel.getAsBoolean()))
-                results = validate(trainer.emaModel(), train, val, o, log, cancel);
+                results = validate(new DdimSampler(trainer.emaModel()), train, val, o, log, cancel);
             JsonObject rec = new JsonObject();
             rec.addProperty("cohort", o.cohort().toAbsolutePath().toString());
             rec.add("train_subjects", ids(split.train()));
@@ -116,12 +176,11 @@ public final class TrainingRun {
     }
 
     /** Synthesizes held-out subjects on the model grid and compares with the truth and the template. */
-    static List<Validation> validate(DiffusionModel ema, CohortPairs train, CohortPairs val, Options o, Consumer<String> log,
+    static List<Validation> validate(DdimSampler sampler, CohortPairs train, CohortPairs val, Options o, Consumer<String> log,
             BooleanSupplier cancel) {
         List<Validation> out = new ArrayList<>();
         long[] g = o.aligner().grid().dims();
         int n = Math.min(val.size(), o.validationSubjects());
-        DdimSampler sampler = new DdimSampler(ema);
         for (int i = 0; i < n; i++) {
             TrainingPair p = val.get(i);
             for (int d = 0; d < 2; d++) {
@@ -145,13 +204,13 @@ public final class TrainingRun {
         return VolumeMetrics.compare(VolumeArrays.wrap(truth, g[0], g[1], g[2], channels), VolumeArrays.wrap(test, g[0], g[1], g[2], channels));
     }
 
-    private static JsonArray ids(List<Subject> s) {
+    static JsonArray ids(List<Subject> s) {
         JsonArray a = new JsonArray();
         for (Subject x : s) a.add(x.subject());
         return a;
     }
 
-    private static JsonObject summary(List<Validation> v) {
+    static JsonObject summary(List<Validation> v) {
         JsonObject o = new JsonObject();
         o.addProperty("space", "model grid, model units; metrics per DESIGN 4.8 (scaled by the truth's range)");
         for (String dir : new String[] {"fmri->dwi", "dwi->fmri"}) {

@@ -62,6 +62,10 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
     @Parameter(label = "Guidance scale", description = "label guidance (1 = plain conditional)", required = false, persist = false)
     private double guidance = 1.0;
 
+    @Parameter(label = "Refiner", description = "apply the model's stage-2 refiner when it has one (off: DDIM output as is)",
+            required = false, persist = false)
+    private boolean refine = true;
+
     @Parameter(type = ItemIO.OUTPUT, label = "Synthetic")
     private ImagePlus synthetic;
 
@@ -83,7 +87,7 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
                     .withEta(eta).withGuidance(guidance);
             Synthesizer.Request req = new Synthesizer.Request(src, input.toPath(), path(bval), path(bvec), path(mask), path(like), dx, opts);
             status("PDS: loading model");
-            try (Synthesizer s = Synthesizer.load(org.pdsynth.diffusion.DefaultModel.resolve(model))) {
+            try (Synthesizer s = Synthesizer.load(org.pdsynth.diffusion.DefaultModel.resolve(model), refine)) {
                 status("PDS: aligning " + input.getName());
                 Synthesizer.Output o = s.synthesize(req, (d, t) -> progress(d, t, "PDS: sampling step " + d + "/" + t), cancelled());
                 if (out != null) Synthesizer.write(o, out.toPath());

@@ -1,9 +1,16 @@
 package org.pdsynth.fiji;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.diffusion.ModelFolder;
 import org.pdsynth.diffusion.TrainSettings;
 import org.pdsynth.diffusion.TrainingRun;
 import org.pdsynth.model.ModelConfig;
@@ -19,6 +26,12 @@ import org.scijava.plugin.Plugin;
  * Trains a PDS model on a cohort manifest (subjects with both modalities; split by subject) and
  * writes a model folder. Progress lines go to the status bar / CLI; cancelling stops after the
  * current step and leaves a usable checkpoint ({@code --resume} continues it).
+ *
+ * <p>PDS proper: the pattern-aware module is on by default and needs a label atlas in the cohort's
+ * space ({@code --atlas}, default {@code atlas.nii.gz} beside the manifest), which the model folder
+ * keeps; the same atlas gives the loss weight map W of {@code --regions} (lambda {@code --lambda}).
+ * {@code --stages 1,2} also trains the stage-2 refiner; {@code --stages 2 --model DIR} adds it
+ * to an existing stage-1 model.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>PDS>Train Model", headless = true,
         description = "Train the conditional diffusion model on a cohort")
@@ -26,7 +39,8 @@ public class TrainCommand extends PdsCommand {
     @Parameter(label = "Cohort manifest", description = "participants.csv (subject,label,fmri,dwi,bval,bvec,mask)", persist = false)
     private File cohort;
 
-    @Parameter(label = "Model folder", description = "where the trained model goes", style = "directory", persist = false)
+    @Parameter(label = "Model folder", description = "where the trained model goes (default with --stages 2: the --model folder)",
+            style = "directory", required = false, persist = false)
     private File out;
 
     @Parameter(label = "Model config JSON", description = "network config (default: built-in defaults)", required = false, persist = false)
@@ -77,29 +91,100 @@ public class TrainCommand extends PdsCommand {
     @Parameter(label = "Resume", description = "continue the run saved in the model folder's checkpoints", required = false, persist = false)
     private boolean resume = false;
 
+    @Parameter(label = "Stages", description = "1 = noise estimator, 2 = refiner (on a stage-1 model), 1,2 = both",
+            required = false, persist = false)
+    private String stages = "1";
+
+    @Parameter(label = "Stage-1 model", description = "with --stages 2: the stage-1 model folder to continue (copied to --out if that differs)",
+            style = "directory", required = false, persist = false)
+    private File model;
+
+    @Parameter(label = "Refiner steps", description = "stage-2 steps (0 = the same as --steps)", required = false, persist = false)
+    private int refinerSteps = 0;
+
+    @Parameter(label = "Atlas", description = "label NIfTI in the cohort's space with its .txt of 'index name' lines "
+            + "(default: atlas.nii.gz beside the manifest)", required = false, persist = false)
+    private File atlas;
+
+    @Parameter(label = "Pattern-aware module", description = "atlas region attention in the network (off: ablation, no atlas needed)",
+            required = false, persist = false)
+    private boolean patternAware = true;
+
+    @Parameter(label = "Loss weight lambda", description = "weight of the disease regions in the loss (1 + lambda W); 0 = off",
+            required = false, persist = false)
+    private double lambda = 1.0;
+
+    @Parameter(label = "Weighted regions", description = "comma-separated atlas region names of W (default: the AAL disease regions)",
+            required = false, persist = false)
+    private String regions = "";
+
     @Parameter(type = ItemIO.OUTPUT, label = "Training report")
     private String report;
 
     @Override
     public void run() {
         try {
+            List<Integer> stageList = parseStages(stages);
+            if (out == null && model == null) throw new IllegalArgumentException("give --out (the model folder to write), or --model with --stages 2");
+            File dest = out != null ? out : model;
+            if (model != null && !stageList.contains(2)) throw new IllegalArgumentException("--model names a stage-1 model to continue with --stages 2");
+            if (model != null && !model.getCanonicalFile().equals(dest.getCanonicalFile())) copyModel(model.toPath(), dest.toPath());
             ModelConfig cfg = config == null ? ModelConfig.defaults() : ModelConfig.fromJson(Files.readString(config.toPath()));
-            cfg = cfg.with("seed", seed);
+            cfg = cfg.with("seed", seed).with("patternAware", patternAware);
             if (width > 0) cfg = cfg.with("baseWidth", width);
             TrainSettings ts = TrainSettings.defaults().with("steps", steps).with("batchSize", batch).with("learningRate", lr)
                     .with("warmupSteps", warmup).with("checkpointEvery", checkpointEvery).with("logEvery", Math.max(1, Math.min(10, steps / 20)));
             Segmenter seg = new Segmenter(channels, skip, Segmenter.DwiGrouping.parse(dwiGrouping));
             SubjectAligner aligner = SubjectAligner.defaults().withGrid(Grid.named(grid)).withSegmenter(seg);
+            Atlas a = null;
+            if (stageList.contains(1) && (patternAware || lambda > 0)) {
+                Path f = atlas != null ? atlas.toPath() : cohort.toPath().toAbsolutePath().getParent().resolve("atlas.nii.gz");
+                if (Files.isRegularFile(f)) a = Atlas.read(f, aligner.grid());
+                else if (patternAware || atlas != null)
+                    throw new IllegalArgumentException(f + ": no atlas; give --atlas (a label NIfTI with its .txt of region names) "
+                            + "or turn the pattern-aware module off with --pattern-aware false");
+            }
+            ts = ts.with("lambdaWeight", a == null ? 0.0 : lambda);
+            List<String> weighted = regions == null || regions.isBlank() ? null
+                    : Arrays.stream(regions.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
             StringBuilder log = new StringBuilder();
-            List<TrainingRun.Validation> v = TrainingRun.run(new TrainingRun.Options(cohort.toPath(), out.toPath(), cfg, ts,
-                    validationFraction, seed, resume, validationSubjects, validationSteps, aligner), line -> {
+            List<TrainingRun.Validation> v = TrainingRun.run(new TrainingRun.Options(cohort.toPath(), dest.toPath(), cfg, ts,
+                    validationFraction, seed, resume, validationSubjects, validationSteps, aligner, a, weighted, stageList, refinerSteps), line -> {
                         status("PDS train: " + line);
                         log.append(line).append('\n');
                     }, cancelled());
-            report = String.format(Locale.ROOT, "model folder %s (%d validation results)%s", out, v.size(),
+            report = String.format(Locale.ROOT, "model folder %s (%d validation results)%s", dest, v.size(),
                     isCanceled() ? "; stopped early: resume with --resume" : "");
         } catch (Exception e) {
             throw failure(e);
+        }
+    }
+
+    /** "1", "2", "1,2" (blanks allowed) to a list; anything else is a one-line error. */
+    static List<Integer> parseStages(String s) {
+        List<Integer> out = new ArrayList<>();
+        for (String p : (s == null ? "1" : s).split(",")) {
+            String t = p.trim();
+            if (!t.equals("1") && !t.equals("2")) throw new IllegalArgumentException("--stages must be 1, 2 or 1,2, got '" + s + "'");
+            if (!out.contains(Integer.parseInt(t))) out.add(Integer.parseInt(t));
+        }
+        return out;
+    }
+
+    /** Copies a model folder's sampling files (not its checkpoints) into {@code dest}. */
+    private static void copyModel(Path from, Path dest) throws IOException {
+        Files.createDirectories(dest);
+        List<String> files = new ArrayList<>(ModelFolder.optionalSamplingFiles());
+        files.addAll(ModelFolder.samplingFiles());           // the descriptor last
+        for (String f : files) {
+            Path src = from.resolve(f);
+            if (!Files.isRegularFile(src)) {
+                if (ModelFolder.samplingFiles().contains(f)) throw new IllegalArgumentException(src + " is missing: --model is not a trained PDS model folder");
+                continue;
+            }
+            Path tmp = Files.createTempFile(dest, "." + f, ".part");
+            Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, dest.resolve(f), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 }

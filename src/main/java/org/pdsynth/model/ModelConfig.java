@@ -20,9 +20,9 @@ import java.util.Map;
  *
  * <p>JSON: {@link #fromJson(String)} starts from {@link #defaults()} and overrides the keys the file
  * has, so files written before a field existed still load; an unknown key is an error (it is
- * almost always a typo). {@code patternAware}, {@code patternAwareLevels} and {@code refiner} are
- * reserved for the pattern-aware module and the stage-2 refiner; the noise estimator of this
- * version ignores them.
+ * almost always a typo). {@code patternAware} switches the atlas module {@link PatternAware3d} on
+ * at the {@code patternAwareLevels} coarsest levels (the network then needs the atlas, see
+ * {@link RegionFractions}); {@code refiner} configures the stage-2 {@link Refiner}.
  *
  * @param formatVersion        version of this JSON layout (1)
  * @param channels             N, channels of each modality after alignment (default 8)
@@ -37,9 +37,10 @@ import java.util.Map;
  * @param timesteps            T, diffusion steps (default 1000)
  * @param labelDropout         probability of replacing the label by "null" in training (0.2)
  * @param seed                 seed of parameter initialisation and training randomness
- * @param patternAware         reserved: pattern-aware (atlas) module on (default false)
- * @param patternAwareLevels   reserved: number of coarsest levels with that module (default 2)
- * @param refiner              reserved: stage-2 refiner settings
+ * @param patternAware         pattern-aware (atlas) module on (default false: the network then
+ *                             needs no atlas; {@code pds train} turns it on when given an atlas)
+ * @param patternAwareLevels   number of coarsest levels with that module (default 2)
+ * @param refiner              stage-2 refiner settings
  */
 public record ModelConfig(
         int formatVersion,
@@ -68,9 +69,10 @@ public record ModelConfig(
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     /**
-     * Stage-2 refiner settings (reserved; used by the refiner module).
+     * Stage-2 refiner settings ({@link Refiner}).
      *
-     * @param enabled            whether a refiner is trained/applied
+     * @param enabled            whether the refiner is applied after sampling when the model has
+     *                           refiner weights (stage 2 sets it; false switches it off)
      * @param baseWidth          first-level width of the refiner U-Net
      * @param channelMultipliers per-level width multipliers of the refiner
      * @param resBlocksPerLevel  residual blocks per level of the refiner
@@ -152,7 +154,22 @@ public record ModelConfig(
         require(labelDropout >= 0 && labelDropout <= 1, "labelDropout", "must be in [0, 1], got " + labelDropout);
         require(patternAwareLevels >= 0 && patternAwareLevels <= levels(), "patternAwareLevels",
                 "must be in [0, levels], got " + patternAwareLevels);
+        if (patternAware) {
+            for (int l = levels() - patternAwareLevels; l < levels(); l++) {
+                require(width(l) % attentionHeads == 0, "attentionHeads",
+                        "must divide the width " + width(l) + " of pattern-aware level " + l + ", got " + attentionHeads);
+            }
+        }
         require(refiner != null, "refiner", "is missing");
+        require(refiner.baseWidth() >= 1 && refiner.channelMultipliers() != null && !refiner.channelMultipliers().isEmpty(),
+                "refiner", "needs baseWidth >= 1 and at least one level");
+        for (int m : refiner.channelMultipliers()) {
+            require(m >= 1 && refiner.baseWidth() * m % groups == 0, "refiner.channelMultipliers",
+                    "level width " + refiner.baseWidth() * m + " must be >= 1 and divisible by groups = " + groups);
+        }
+        require(refiner.resBlocksPerLevel() >= 1, "refiner.resBlocksPerLevel", "must be >= 1");
+        require(refiner.maxT() >= 0 && refiner.maxT() < timesteps, "refiner.maxT", "must be in [0, timesteps), got " + refiner.maxT());
+        require(refiner.lambdaMic() >= 0, "refiner.lambdaMic", "must be >= 0, got " + refiner.lambdaMic());
         return this;
     }
 

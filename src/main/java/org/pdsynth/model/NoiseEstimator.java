@@ -14,10 +14,11 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The noise estimator eps(x_t, c, t, d, y): a 3D U-Net over concat(x_t, c) (2N channels) that
+ * The noise estimator eps(x_t, c, t, d, y, A): a 3D U-Net over concat(x_t, c) (2N channels) that
  * predicts the N-channel noise of x_t.
  *
  * <p>Embedding: {@code e = MLP(sinusoid(t)) + D[d] + Y[y]}, E = {@code embeddingDim} wide; the
@@ -28,7 +29,9 @@ import java.util.List;
  * <p>U-Net, with widths w_l = baseWidth * mult[l] for levels l = 0..L-1:
  * <pre>
  *   h = conv3(2N -> w_0)
- *   level l = 0..L-1: resBlocksPerLevel x ResBlock(-> w_l); keep h as skip_l; Downsample if l < L-1
+ *   level l = 0..L-1: resBlocksPerLevel x ResBlock(-> w_l); PatternAware3d if l is one of the
+ *                     patternAwareLevels coarsest levels and patternAware is on;
+ *                     keep h as skip_l; Downsample if l < L-1
  *   middle: ResBlock(w_{L-1}), SpatialSelfAttention3d(heads), ResBlock(w_{L-1})
  *   level l = L-1..0: h = concat(h, skip_l); resBlocksPerLevel x ResBlock(-> w_l);
  *                     if l > 0: Upsample3d(-> w_{l-1}) to skip_{l-1}'s grid
@@ -36,6 +39,12 @@ import java.util.List;
  * </pre>
  * Grid sizes follow {@link Downsample3d}/{@link Upsample3d}: ceil-halving going down, doubling
  * and cropping the high end going up, so any grid works (48x56x48 -> 24x28x24 -> 12x14x12 -> 6x7x6).
+ *
+ * <p>The pattern-aware module ({@link PatternAware3d}) sits after the encoder blocks of its level,
+ * so both the skip connection and the deeper path see the regional context; its FiLM uses the
+ * label embedding Y[y] (before the sum with the time and direction embeddings). Its blocks are
+ * registered and initialised after every other block, so a config with the module on has the same
+ * other parameter names and, for the same seed, the same initial values as with it off.
  *
  * <p>Initialisation: DJL's default for weights (He-normal: N(0, 2 / fan_in)) and zero biases,
  * except the output convolution and the attention projection, whose weights and biases start at
@@ -59,8 +68,20 @@ public final class NoiseEstimator extends AbstractBlock {
     private final List<Upsample3d> ups = new ArrayList<>();           // index = level (null at 0)
     private final GroupNorm outNorm;
     private final Conv3d outConv;
+    private final PatternAware3d[] patternAware;                        // index = level, null where off
+    private final RegionFractions atlas;
 
+    /** A network without the pattern-aware module; {@code config.patternAware()} must be false. */
     public NoiseEstimator(ModelConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * A network with the pattern-aware module at the {@code patternAwareLevels} coarsest levels
+     * when {@code config.patternAware()}; {@code atlas} (on the config's grid) is then required,
+     * and ignored otherwise.
+     */
+    public NoiseEstimator(ModelConfig config, RegionFractions atlas) {
         this.config = config.validate();
         int e = config.embeddingDim();
         int g = config.groups();
@@ -104,6 +125,32 @@ public final class NoiseEstimator extends AbstractBlock {
         outNorm = addChildBlock("outNorm", new GroupNorm(g));
         outConv = addChildBlock("outConv", Convs.same3(config.channels()));
         outConv.setInitializer(Initializer.ZEROS, p -> true);
+        // registered last, so every other parameter keeps its name and its initial value
+        patternAware = new PatternAware3d[levels];
+        if (config.patternAware()) {
+            if (atlas == null) throw new IllegalArgumentException("model config 'patternAware' is on but no atlas was given");
+            if (!Arrays.equals(atlas.gridZYX(), config.grid())) {
+                throw new IllegalArgumentException("atlas grid (Z,Y,X) " + Arrays.toString(atlas.gridZYX())
+                        + " differs from the model config 'gridZYX' " + config.gridZYX());
+            }
+            for (int l = levels - config.patternAwareLevels(); l < levels; l++) {
+                patternAware[l] = addChildBlock("patternAware" + l,
+                        new PatternAware3d(config.width(l), config.attentionHeads(), atlas.fractions(l), atlas.regions()));
+            }
+            this.atlas = atlas;
+        } else {
+            this.atlas = null;
+        }
+    }
+
+    /** The atlas of the pattern-aware module, or null when the module is off. */
+    public RegionFractions atlas() {
+        return atlas;
+    }
+
+    /** The pattern-aware block of a level, or null where the module is off. */
+    public PatternAware3d patternAware(int level) {
+        return patternAware[level];
     }
 
     public ModelConfig config() {
@@ -177,7 +224,8 @@ public final class NoiseEstimator extends AbstractBlock {
         checkInputs(xt.getShape(), in.get(1).getShape());
         NDArray e = time2.forward(ps, new NDList(Silu.apply(time1.forward(ps, new NDList(in.get(2)), training).head())), training).head();
         e = e.add(directionTable.forward(ps, new NDList(in.get(3)), training).head());
-        e = e.add(labelTable.forward(ps, new NDList(in.get(4)), training).head());
+        NDArray labelEmb = labelTable.forward(ps, new NDList(in.get(4)), training).head();
+        e = e.add(labelEmb);
         NDArray emb = Silu.apply(e);
 
         NDArray h = inConv.forward(ps, new NDList(NDArrays.concat(new NDList(xt, in.get(1)), 1)), training).head();
@@ -185,6 +233,7 @@ public final class NoiseEstimator extends AbstractBlock {
         NDArray[] skips = new NDArray[levels];
         for (int l = 0; l < levels; l++) {
             for (ResBlock3d r : encoder.get(l)) h = r.forward(ps, new NDList(h, emb), training).head();
+            if (patternAware[l] != null) h = patternAware[l].forward(ps, new NDList(h, labelEmb), training).head();
             skips[l] = h;
             if (l < levels - 1) h = downs.get(l).forward(ps, new NDList(h), training).head();
         }
@@ -260,6 +309,9 @@ public final class NoiseEstimator extends AbstractBlock {
         }
         outNorm.initialize(manager, dataType, h);
         outConv.initialize(manager, dataType, h);
+        for (int l = 0; l < levels; l++) {       // last: the other weights draw what they would without it
+            if (patternAware[l] != null) patternAware[l].initialize(manager, dataType, skips[l], emb);
+        }
     }
 
     private static Shape init(ResBlock3d r, NDManager m, DataType t, Shape h, Shape emb) {
