@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
+import org.pdsynth.diffusion.CohortCompletion;
 import org.pdsynth.diffusion.DdimSampler;
 import org.pdsynth.diffusion.DefaultModel;
 import org.pdsynth.diffusion.ModelFolder;
@@ -88,7 +89,7 @@ public final class DemoRun {
             for (Modality from : Modality.values()) {
                 Modality target = from.other();
                 String name = target == Modality.DWI ? "dwi" : "fmri";
-                Path file = out.resolve("synthetic").resolve(held.subject()).resolve(name + "_synth.nii.gz");
+                Path file = CohortCompletion.outputFile(out.resolve("synthetic"), held.subject(), target);
                 log.accept("synthesizing " + name + " of " + held.subject() + " from its " + (from == Modality.FMRI ? "fmri" : "dwi"));
                 Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? held.fmri() : held.dwi(),
                         held.bval(), held.bvec(), held.mask(), null, null, DdimSampler.Options.defaults().withSteps(o.ddimSteps())),
