@@ -60,8 +60,17 @@ public final class GroupNorm extends AbstractBlock {
         return new NDList(apply(x, g, b, groups));
     }
 
-    /** Group norm of {@code x} (B, C, ...) with gamma/beta of shape (C, 1, 1, 1) (or null for none). */
+    /**
+     * Group norm of {@code x} (B, C, ...) with gamma/beta of shape (C, 1, 1, 1): PyTorch's fused
+     * kernel through {@link TorchScriptOps} when available, else {@link #applyComposite}.
+     */
     public static NDArray apply(NDArray x, NDArray gamma, NDArray beta, int groups) {
+        if (gamma != null && beta != null && TorchScriptOps.available()) return TorchScriptOps.groupNorm(x, groups, gamma, beta);
+        return applyComposite(x, gamma, beta, groups);
+    }
+
+    /** The DJL-only form: layer_norm over (B, G, C/G * voxels) with unit weights, then gamma, beta (either may be null). */
+    public static NDArray applyComposite(NDArray x, NDArray gamma, NDArray beta, int groups) {
         Shape s = x.getShape();
         long batch = s.get(0);
         long per = s.size() / (batch * groups);

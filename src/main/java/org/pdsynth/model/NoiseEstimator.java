@@ -180,7 +180,9 @@ public final class NoiseEstimator extends AbstractBlock {
         e = e.add(labelTable.forward(ps, new NDList(in.get(4)), training).head());
         NDArray emb = Silu.apply(e);
 
-        NDArray h = inConv.forward(ps, new NDList(NDArrays.concat(new NDList(xt, in.get(1)), 1)), training).head();
+        NDArray h = NDArrays.concat(new NDList(xt, in.get(1)), 1);
+        if (Boolean.getBoolean("pds.channelsLast")) h = channelsLast(h);
+        h = inConv.forward(ps, new NDList(h), training).head();
         int levels = config.levels();
         NDArray[] skips = new NDArray[levels];
         for (int l = 0; l < levels; l++) {
@@ -198,6 +200,12 @@ public final class NoiseEstimator extends AbstractBlock {
         }
         h = Silu.apply(outNorm.forward(ps, new NDList(h), training).head());
         return outConv.forward(ps, new NDList(h), training);
+    }
+
+    /** Same values and shape (B, C, D, H, W), stored channels-last (C fastest). */
+    static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        return x.transpose(0, 2, 3, 4, 1).flatten().reshape(s.get(0), s.get(2), s.get(3), s.get(4), s.get(1)).transpose(0, 4, 1, 2, 3);
     }
 
     @Override
