@@ -1,7 +1,5 @@
 package org.pdsynth.diffusion;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.SplittableRandom;
@@ -176,12 +174,8 @@ public final class DdimSampler {
         System.arraycopy(x, 0, xx, n, n);
         System.arraycopy(source, 0, cc, 0, n);
         System.arraycopy(source, 0, cc, n, n);
-        float[] both;
-        try (NDManager m = model.newStepManager()) {
-            NDArray out = model.network().predict(model.parameterStore(), m.create(xx, two), m.create(cc, two),
-                    new int[] {t, t}, new int[] {direction, direction}, new int[] {label, ModelConfig.NULL_LABEL}, false);
-            both = out.toFloatArray();
-        }
+        float[] both = model.predictBatch(xx, cc, two, new int[] {t, t}, new int[] {direction, direction},
+                new int[] {label, ModelConfig.NULL_LABEL});
         float[] eps = new float[n];
         for (int v = 0; v < n; v++) eps[v] = (float) (both[n + v] + w * (both[v] - both[n + v]));
         return eps;

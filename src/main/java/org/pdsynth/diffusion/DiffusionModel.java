@@ -126,16 +126,25 @@ public final class DiffusionModel implements AutoCloseable {
 
     /**
      * One no-grad prediction for a single sample given as flat (N, Z, Y, X) arrays on the model
-     * grid; returns eps_hat in the same layout.
+     * grid; returns eps_hat in the same layout. Safe on any thread.
      */
     public float[] predictNoise(float[] xt, float[] cond, int t, int direction, int label) {
         int[] g = config.grid();
         Shape shape = new Shape(1, config.channels(), g[0], g[1], g[2]);
-        try (NDManager m = newStepManager()) {
-            NDArray x = m.create(checkLength(xt, shape, "x_t"), shape);
-            NDArray c = m.create(checkLength(cond, shape, "condition"), shape);
-            return net.predict(store, x, c, new int[] {t}, new int[] {direction}, new int[] {label}, false).toFloatArray();
-        }
+        checkLength(xt, shape, "x_t");
+        checkLength(cond, shape, "condition");
+        return predictBatch(xt, cond, shape, new int[] {t}, new int[] {direction}, new int[] {label});
+    }
+
+    /** No-grad prediction for a batch given flat (B, N, Z, Y, X) arrays of {@code shape}. */
+    float[] predictBatch(float[] xt, float[] cond, Shape shape, int[] t, int[] direction, int[] label) {
+        return Engines.withoutGradients(() -> {
+            try (NDManager m = newStepManager()) {
+                NDArray x = m.create(xt, shape);
+                NDArray c = m.create(cond, shape);
+                return net.predict(store, x, c, t, direction, label, false).toFloatArray();
+            }
+        });
     }
 
     static float[] checkLength(float[] a, Shape shape, String what) {
