@@ -198,8 +198,9 @@ public final class NoiseEstimator extends AbstractBlock {
             for (ResBlock3d r : decoder.get(l)) h = r.forward(ps, new NDList(h, emb), training).head();
             if (l > 0) h = ups.get(l).forward(ps, new NDList(h, skips[l - 1]), training).head();
         }
-        h = Silu.apply(outNorm.forward(ps, new NDList(h), training).head());
-        return outConv.forward(ps, new NDList(h), training);
+        NDArray last = h;
+        return new NDList(Scoped.run(new NDArray[] {last}, () ->
+                outConv.forward(ps, new NDList(Silu.apply(outNorm.forward(ps, new NDList(last), training).head())), training).head()));
     }
 
     /** Same values and shape (B, C, D, H, W), stored channels-last (C fastest). */

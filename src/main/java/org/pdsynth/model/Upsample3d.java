@@ -35,7 +35,8 @@ public final class Upsample3d extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         Shape target = inputs.get(1).getShape();
-        return conv.forward(ps, new NDList(nearest2x(x, target.get(2), target.get(3), target.get(4))), training);
+        return new NDList(Scoped.run(new NDArray[] {x}, () ->
+                conv.forward(ps, new NDList(nearest2x(x, target.get(2), target.get(3), target.get(4))), training).head()));
     }
 
     /**
