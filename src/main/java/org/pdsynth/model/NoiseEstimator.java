@@ -180,33 +180,47 @@ public final class NoiseEstimator extends AbstractBlock {
         e = e.add(labelTable.forward(ps, new NDList(in.get(4)), training).head());
         NDArray emb = Silu.apply(e);
 
-        NDArray h = NDArrays.concat(new NDList(xt, in.get(1)), 1);
-        if (Boolean.getBoolean("pds.channelsLast")) h = channelsLast(h);
-        h = inConv.forward(ps, new NDList(h), training).head();
+        // Activations are closed as soon as the U-Net no longer needs them (skips when their
+        // decoder level has consumed them), so peak memory is the live set, not the whole pass;
+        // tensors saved for the backward pass stay alive inside the autograd graph.
+        NDArray cat = NDArrays.concat(new NDList(xt, in.get(1)), 1);
+        NDArray h = inConv.forward(ps, new NDList(cat), training).head();
+        cat.close();
         int levels = config.levels();
         NDArray[] skips = new NDArray[levels];
         for (int l = 0; l < levels; l++) {
-            for (ResBlock3d r : encoder.get(l)) h = r.forward(ps, new NDList(h, emb), training).head();
+            for (ResBlock3d r : encoder.get(l)) h = replace(h, r.forward(ps, new NDList(h, emb), training).head(), skips);
             skips[l] = h;
             if (l < levels - 1) h = downs.get(l).forward(ps, new NDList(h), training).head();
         }
-        h = mid1.forward(ps, new NDList(h, emb), training).head();
-        h = attention.forward(ps, new NDList(h), training).head();
-        h = mid2.forward(ps, new NDList(h, emb), training).head();
+        h = replace(h, mid1.forward(ps, new NDList(h, emb), training).head(), skips);
+        h = replace(h, attention.forward(ps, new NDList(h), training).head(), skips);
+        h = replace(h, mid2.forward(ps, new NDList(h, emb), training).head(), skips);
         for (int l = levels - 1; l >= 0; l--) {
-            h = NDArrays.concat(new NDList(h, skips[l]), 1);
-            for (ResBlock3d r : decoder.get(l)) h = r.forward(ps, new NDList(h, emb), training).head();
-            if (l > 0) h = ups.get(l).forward(ps, new NDList(h, skips[l - 1]), training).head();
+            NDArray joined = NDArrays.concat(new NDList(h, skips[l]), 1);
+            closeUnlessSkip(h, skips);
+            skips[l].close();
+            skips[l] = null;
+            h = joined;
+            for (ResBlock3d r : decoder.get(l)) h = replace(h, r.forward(ps, new NDList(h, emb), training).head(), skips);
+            if (l > 0) h = replace(h, ups.get(l).forward(ps, new NDList(h, skips[l - 1]), training).head(), skips);
         }
         NDArray last = h;
-        return new NDList(Scoped.run(new NDArray[] {last}, () ->
-                outConv.forward(ps, new NDList(Silu.apply(outNorm.forward(ps, new NDList(last), training).head())), training).head()));
+        NDArray out = Scoped.run(new NDArray[] {last}, () ->
+                outConv.forward(ps, new NDList(Silu.apply(outNorm.forward(ps, new NDList(last), training).head())), training).head());
+        last.close();
+        return new NDList(out);
     }
 
-    /** Same values and shape (B, C, D, H, W), stored channels-last (C fastest). */
-    static NDArray channelsLast(NDArray x) {
-        Shape s = x.getShape();
-        return x.transpose(0, 2, 3, 4, 1).flatten().reshape(s.get(0), s.get(2), s.get(3), s.get(4), s.get(1)).transpose(0, 4, 1, 2, 3);
+    /** Closes {@code old} (unless it is a skip still needed) and returns {@code next}. */
+    private static NDArray replace(NDArray old, NDArray next, NDArray[] skips) {
+        closeUnlessSkip(old, skips);
+        return next;
+    }
+
+    private static void closeUnlessSkip(NDArray a, NDArray[] skips) {
+        for (NDArray s : skips) if (s == a) return;
+        a.close();
     }
 
     @Override

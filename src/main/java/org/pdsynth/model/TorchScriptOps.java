@@ -64,6 +64,7 @@ public final class TorchScriptOps {
                     Engines.pytorch();
                     PtNDManager m = (PtNDManager) NDManager.newBaseManager(Engines.PYTORCH);
                     module = JniUtils.loadModule(m, new ByteArrayInputStream(archive()), false, false);
+                    if (!Boolean.getBoolean("pds.torchscript.optimize")) JniUtils.setGraphExecutorOptimize(false);
                 } catch (IOException | RuntimeException e) {
                     failed = true;
                 }

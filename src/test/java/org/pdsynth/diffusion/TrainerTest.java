@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pdsynth.model.ModelConfig;
 
-class TrainerTest {
+class TrainerTest extends SingleThreadTests {
     @TempDir
     Path tmp;
 
