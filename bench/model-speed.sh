@@ -5,7 +5,8 @@
 #   bench/model-speed.sh                 # default grid 48x56x48 (Z,Y,X), N = 8, 2 threads
 #   ROUNDS=3 ITERS=5 bench/model-speed.sh
 #
-# Prints medians (and minima) of: train step (batch 2), forward pass (batch 1, no grad), peak
+# Prints medians (and minima) of wall time, and medians of process CPU time, of: train step
+# (batch 2), forward pass (batch 1, no grad), peak
 # RSS; the DJL/twin ratios (targets: train <= 1.0, forward <= 0.7); and one synthesis (DDIM,
 # 50 steps, one subject) in its own JVM with its peak RSS. Raw JSON goes to bench/out/.
 # Needs: Maven (offline), /usr/bin/python3 with python3-torch
@@ -44,6 +45,8 @@ def load(pattern):
     return runs, [t for r in runs for t in r["train_all_s"]], [t for r in runs for t in r["forward_all_s"]]
 twin, tt, tf = load("twin-*.json")
 djl, dt, df = load("djl-[0-9]*.json")
+tct = [t for r in twin for t in r["train_cpu_all_s"]]; tcf = [t for r in twin for t in r["forward_cpu_all_s"]]
+dct = [t for r in djl for t in r["train_cpu_all_s"]]; dcf = [t for r in djl for t in r["forward_cpu_all_s"]]
 syn = json.load(open(out + "/djl-synthesis.json"))
 assert twin[0]["parameters"] == djl[0]["parameters"], "architectures differ: %d vs %d parameters" % (twin[0]["parameters"], djl[0]["parameters"])
 med, mn = statistics.median, min
@@ -54,6 +57,8 @@ print("%-34s %12.3f %12.3f %8.2f   (target <= 1.0)" % ("train step, median s", m
 print("%-34s %12.3f %12.3f %8.2f" % ("train step, min s", mn(tt), mn(dt), mn(dt) / mn(tt)))
 print("%-34s %12.3f %12.3f %8.2f   (target <= 0.7)" % ("forward, median s", med(tf), med(df), med(df) / med(tf)))
 print("%-34s %12.3f %12.3f %8.2f" % ("forward, min s", mn(tf), mn(df), mn(df) / mn(tf)))
+print("%-34s %12.3f %12.3f %8.2f" % ("train step, median CPU s", med(tct), med(dct), med(dct) / med(tct)))
+print("%-34s %12.3f %12.3f %8.2f" % ("forward, median CPU s", med(tcf), med(dcf), med(dcf) / med(tcf)))
 print("%-34s %12.0f %12.0f %8.2f" % ("peak RSS after forward, MiB", max(r["peak_rss_forward_mib"] for r in twin), max(r["peak_rss_forward_mib"] for r in djl),
       max(r["peak_rss_forward_mib"] for r in djl) / max(r["peak_rss_forward_mib"] for r in twin)))
 print("%-34s %12.0f %12.0f %8.2f" % ("peak RSS after training, MiB", max(r["peak_rss_train_mib"] for r in twin), max(r["peak_rss_train_mib"] for r in djl),

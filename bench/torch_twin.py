@@ -11,7 +11,9 @@ Measures, after warm-up, the median of:
   forward: one no-grad forward pass, batch --forward-batch (default 1, as in sampling);
   train:   one training step, batch --batch (default 2): noise draw and x_t, forward, L1 loss,
            backward, Adam step, EMA update (what Trainer.step does);
-and peak RSS (ru_maxrss) after the forward phase and after the train phase.
+and peak RSS (ru_maxrss) after the forward phase and after the train phase. Each time is taken
+as wall time and as process CPU time (user + system, all threads); on a busy machine the CPU
+time is the steadier of the two.
 """
 import argparse
 import json
@@ -183,14 +185,15 @@ def main():
     tt = torch.randint(0, T, (fb,))
     d = torch.randint(0, 2, (fb,))
     lab = torch.randint(0, 4, (fb,))
-    fwd = []
+    fwd, fwd_cpu = [], []
     with torch.no_grad():
         for i in range(a.warmup + a.iters):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             out = net(xt, c, tt, d, lab)
-            dt = time.perf_counter() - t0
+            dt, dc = time.perf_counter() - t0, time.process_time() - c0
             if i >= a.warmup:
                 fwd.append(dt)
+                fwd_cpu.append(dc)
     rss_forward = peak_rss_mib()
 
     # training step, batch b
@@ -200,9 +203,9 @@ def main():
     b = a.batch
     x0 = torch.rand(b, a.channels, z, yy, x) * 2 - 1
     cond = torch.rand(b, a.channels, z, yy, x) * 2 - 1
-    train = []
+    train, train_cpu = [], []
     for i in range(a.warmup + a.iters):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         t = torch.randint(0, T, (b,))
         eps = torch.randn_like(x0)
         ab = alpha_bar[t][:, None, None, None, None]
@@ -215,9 +218,10 @@ def main():
             for e, p in zip(ema, net.parameters()):
                 e.mul_(0.999).add_(p.detach(), alpha=0.001)
         loss.item()
-        dt = time.perf_counter() - t0
+        dt, dc = time.perf_counter() - t0, time.process_time() - c0
         if i >= a.warmup:
             train.append(dt)
+            train_cpu.append(dc)
     rss_train = peak_rss_mib()
     res = {
         "impl": "torch " + torch.__version__,
@@ -231,6 +235,8 @@ def main():
         "train_step_s": statistics.median(train),
         "forward_all_s": fwd,
         "train_all_s": train,
+        "forward_cpu_all_s": fwd_cpu,
+        "train_cpu_all_s": train_cpu,
         "peak_rss_forward_mib": rss_forward,
         "peak_rss_train_mib": rss_train,
     }

@@ -32,7 +32,8 @@ import org.pdsynth.model.ModelConfig;
  * </pre>
  * Measures (median after warm-up): one no-grad forward pass (batch --forward-batch, default 1 as
  * in sampling); one {@link Trainer#step()} (batch --batch, default 2: noise draw and x_t in Java,
- * forward, L1 loss, backward, Adam, EMA); peak RSS (VmHWM) after each phase; then one synthesis
+ * forward, L1 loss, backward, Adam, EMA), each as wall time and as process CPU time (the steadier
+ * measure on a busy machine); peak RSS (VmHWM) after each phase; then one synthesis
  * (DDIM, 50 steps, one subject) and the peak RSS after it ({@code --mode synthesis} runs only
  * that, so its peak RSS is the synthesis's own).
  */
@@ -55,6 +56,8 @@ public final class NoiseEstimatorBench {
         ModelConfig config = ModelConfig.defaults().with("channels", channels).with("gridZYX", List.of(zyx[0], zyx[1], zyx[2]));
         List<Double> fwd = new ArrayList<>();
         List<Double> train = new ArrayList<>();
+        List<Double> fwdCpu = new ArrayList<>();
+        List<Double> trainCpu = new ArrayList<>();
         double rssForward = Double.NaN, rssTrain = Double.NaN, synthSeconds = Double.NaN, rssSynth = Double.NaN;
         long params;
         try (DiffusionModel model = DiffusionModel.create(config)) {
@@ -70,17 +73,23 @@ public final class NoiseEstimatorBench {
                 try (NDManager m = model.newStepManager()) {
                     NDArray x = m.randomNormal(s);
                     NDArray c = m.randomUniform(-1, 1, s);
-                    long t0 = System.nanoTime();
+                    long t0 = System.nanoTime(), c0 = cpuNanos();
                     model.network().predict(model.parameterStore(), x, c, t, d, y, false).toFloatArray();
-                    if (i >= warmup) fwd.add((System.nanoTime() - t0) / 1e9);
+                    if (i >= warmup) {
+                        fwd.add((System.nanoTime() - t0) / 1e9);
+                        fwdCpu.add((cpuNanos() - c0) / 1e9);
+                    }
                 }
             }
             if (speed) rssForward = peakRssMiB();
             if (speed) try (Trainer trainer = new Trainer(model, randomPairs(4, channels, zyx), TrainSettings.defaults().with("batchSize", batch))) {
                 for (int i = 0; i < warmup + iters; i++) {
-                    long t0 = System.nanoTime();
+                    long t0 = System.nanoTime(), c0 = cpuNanos();
                     trainer.step();
-                    if (i >= warmup) train.add((System.nanoTime() - t0) / 1e9);
+                    if (i >= warmup) {
+                        train.add((System.nanoTime() - t0) / 1e9);
+                        trainCpu.add((cpuNanos() - c0) / 1e9);
+                    }
                 }
             }
             if (speed) rssTrain = peakRssMiB();
@@ -105,12 +114,14 @@ public final class NoiseEstimatorBench {
                  "train_step_s": %.4f,
                  "forward_all_s": %s,
                  "train_all_s": %s,
+                 "forward_cpu_all_s": %s,
+                 "train_cpu_all_s": %s,
                  "peak_rss_forward_mib": %.1f,
                  "peak_rss_train_mib": %.1f,
                  "synthesis_50_steps_s": %.3f,
                  "peak_rss_synthesis_mib": %.1f
                 }""", ai.djl.engine.Engine.getDjlVersion(), Engines.pytorch().getVersion(), Engines.threads(),
-                zyx[0], zyx[1], zyx[2], channels, params, fb, batch, median(fwd), median(train), list(fwd), list(train),
+                zyx[0], zyx[1], zyx[2], channels, params, fb, batch, median(fwd), median(train), list(fwd), list(train), list(fwdCpu), list(trainCpu),
                 rssForward, rssTrain, synthSeconds, rssSynth);
         System.out.println(out);
         if (json != null) Files.writeString(Path.of(json), out + "\n", StandardCharsets.UTF_8);
@@ -142,6 +153,11 @@ public final class NoiseEstimatorBench {
                 return zyx.clone();
             }
         };
+    }
+
+    /** CPU time of the whole process (all threads, user + system), ns. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Peak resident set size of this process (VmHWM), MiB. */
