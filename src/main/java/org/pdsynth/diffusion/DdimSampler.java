@@ -120,7 +120,7 @@ public final class DdimSampler {
             for (int v = 0; v < n; v++) x[v] = (float) rng.nextGaussian();
             for (int i = tau.length - 1; i >= 0; i--) {
                 if (cancel != null && cancel.getAsBoolean()) throw new CancellationException("sampling cancelled");
-                x = step(x, source, tau, i, direction, label, o, rng);
+                step(x, source, tau, i, direction, label, o, rng);
                 done++;
                 if (progress != null) progress.onStep(done, total);
             }
@@ -139,8 +139,8 @@ public final class DdimSampler {
         return new Result(mu, sd, o.samples());
     }
 
-    /** One DDIM update from tau[i] to tau[i-1] (or to x0 when i = 0). */
-    private float[] step(float[] x, float[] source, int[] tau, int i, int direction, int label, Options o, SplittableRandom rng) {
+    /** One DDIM update of x, in place, from tau[i] to tau[i-1] (or to x0 when i = 0). */
+    private void step(float[] x, float[] source, int[] tau, int i, int direction, int label, Options o, SplittableRandom rng) {
         CosineSchedule sch = model.schedule();
         int t = tau[i];
         double ab = sch.alphaBar(t);
@@ -150,16 +150,14 @@ public final class DdimSampler {
         double sigma = o.eta() * Math.sqrt((1 - abPrev) / (1 - ab)) * Math.sqrt(1 - ab / abPrev);
         double dirCoef = Math.sqrt(Math.max(0, 1 - abPrev - sigma * sigma));
         double sp = Math.sqrt(abPrev);
-        float[] out = new float[x.length];
         for (int v = 0; v < x.length; v++) {
             double x0 = (x[v] - sb * eps[v]) / sa;
             x0 = x0 < -1 ? -1 : Math.min(x0, 1);
             double e = (x[v] - sa * x0) / sb;
             double nx = sp * x0 + dirCoef * e;
             if (sigma > 0) nx += sigma * rng.nextGaussian();
-            out[v] = (float) nx;
+            x[v] = (float) nx;
         }
-        return out;
     }
 
     private float[] predict(float[] x, float[] source, int t, int direction, int label, double w) {

@@ -184,6 +184,7 @@ public final class NoiseEstimator extends AbstractBlock {
         // decoder level has consumed them), so peak memory is the live set, not the whole pass;
         // tensors saved for the backward pass stay alive inside the autograd graph.
         NDArray cat = NDArrays.concat(new NDList(xt, in.get(1)), 1);
+        if (!training) cat = channelsLast(cat);
         NDArray h = inConv.forward(ps, new NDList(cat), training).head();
         cat.close();
         int levels = config.levels();
@@ -210,6 +211,23 @@ public final class NoiseEstimator extends AbstractBlock {
                 outConv.forward(ps, new NDList(Silu.apply(outNorm.forward(ps, new NDList(last), training).head())), training).head());
         last.close();
         return new NDList(out);
+    }
+
+    /**
+     * The same (B, C, D, H, W) values stored channels-last (C fastest; the array is a permuted
+     * view of a (B, D, H, W, C) tensor). PyTorch keeps that layout through convolutions and
+     * elementwise ops, and oneDNN then skips its per-convolution layout conversions: inference
+     * takes about 10% less CPU here. Training is slower in this layout (about 12%), so only
+     * no-grad forward passes use it. Values are unchanged (to float rounding).
+     */
+    static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        NDArray permuted = x.transpose(0, 2, 3, 4, 1);
+        NDArray flat = permuted.flatten();                  // the one copy, in (B, D, H, W, C) order
+        NDArray nhwc = flat.reshape(s.get(0), s.get(2), s.get(3), s.get(4), s.get(1));
+        NDArray view = nhwc.transpose(0, 4, 1, 2, 3);
+        for (NDArray a : new NDArray[] {x, permuted, flat, nhwc}) a.close(); // views keep the storage
+        return view;
     }
 
     /** Closes {@code old} (unless it is a skip still needed) and returns {@code next}. */
