@@ -31,7 +31,8 @@ import java.util.zip.ZipOutputStream;
  * them for the backward pass; fused, the training step of the default U-Net is markedly faster
  * (see bench/model-speed.sh). The composite forms stay as the fallback and as the reference
  * the fused ones are tested against. System property {@code pds.torchscript.ops=false} turns
- * the fused path off.
+ * the fused path off. Calls switch TorchScript's graph optimizer off on the calling thread (a
+ * thread-local PyTorch flag; see {@link #call}).
  */
 public final class TorchScriptOps {
     /** The module's source: TorchScript, a statically typed subset of Python. */
@@ -64,7 +65,6 @@ public final class TorchScriptOps {
                     Engines.pytorch();
                     PtNDManager m = (PtNDManager) NDManager.newBaseManager(Engines.PYTORCH);
                     module = JniUtils.loadModule(m, new ByteArrayInputStream(archive()), false, false);
-                    if (!Boolean.getBoolean("pds.torchscript.optimize")) JniUtils.setGraphExecutorOptimize(false);
                 } catch (IOException | RuntimeException e) {
                     failed = true;
                 }
@@ -94,6 +94,10 @@ public final class TorchScriptOps {
         NDList in = new NDList(inputs.length + 1);
         for (NDArray a : inputs) in.add(a);
         in.add(marker);
+        // TorchScript's graph optimizer is a thread-local PyTorch flag; with it on, the profiling
+        // executor re-plans these one-op methods after their first calls (a warm-up stall and a
+        // change of backward kernels mid-run). They have nothing to optimise: run them plainly.
+        JniUtils.setGraphExecutorOptimize(false);
         NDArray out = IValueUtils.forward(module, in, true).singletonOrThrow();
         marker.close();
         return out;
