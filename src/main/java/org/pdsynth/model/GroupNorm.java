@@ -17,11 +17,13 @@ import ai.djl.util.PairList;
  * with {@code eps} = 1e-5 added to the variance; then per-channel scale gamma (init 1) and shift
  * beta (init 0). Equals PyTorch's {@code nn.GroupNorm(G, C)}.
  *
- * <p>DJL's PyTorch engine has no group_norm: the input is reshaped to (B, G, C/G * D*H*W) and
- * normalised with {@code LayerNorm.layerNorm} over the last axis with unit weight and zero bias,
- * then reshaped back and scaled per channel. gamma and beta are stored with shape (C, 1, 1, 1) so
- * they broadcast against (B, C, D, H, W) with no reshape of a parameter (a reshape of a parameter
- * would land in the long-lived parameter manager each step).
+ * <p>DJL's PyTorch engine has no group_norm op. Two implementations, equal to float rounding:
+ * PyTorch's fused kernel reached through {@link TorchScriptOps} (used when available), and the
+ * DJL-only {@link #applyComposite}: the input reshaped to (B, G, C/G * D*H*W), normalised with
+ * {@code LayerNorm.layerNorm} over the last axis with unit weight and zero bias, reshaped back
+ * and scaled per channel. gamma and beta are stored with shape (C, 1, 1, 1) so they broadcast
+ * against (B, C, D, H, W) with no reshape of a parameter (a reshape of a parameter would land in
+ * the long-lived parameter manager each step).
  */
 public final class GroupNorm extends AbstractBlock {
     /** Variance epsilon, PyTorch's default. */
