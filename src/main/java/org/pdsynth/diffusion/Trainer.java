@@ -191,10 +191,10 @@ public final class Trainer implements AutoCloseable {
         int[] g = config.grid();
         Shape shape = new Shape(b.batch(), config.channels(), g[0], g[1], g[2]);
         try (NDManager sm = model.newStepManager()) {
-            NDArray xt = sm.create(b.xt(), shape);
-            NDArray cond = sm.create(b.cond(), shape);
-            NDArray eps = sm.create(b.eps(), shape);
-            NDArray w = weightMap == null ? null : sm.create(weightMap, new Shape(1, 1, g[0], g[1], g[2]));
+            NDArray xt = model.upload(sm, b.xt(), shape);
+            NDArray cond = model.upload(sm, b.cond(), shape);
+            NDArray eps = model.upload(sm, b.eps(), shape);
+            NDArray w = weightMap == null ? null : model.upload(sm, weightMap, new Shape(1, 1, g[0], g[1], g[2]));
             float loss;
             try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
                 NDArray epsHat = model.network().predict(model.parameterStore(), xt, cond, b.t(), b.direction(), b.label(), true);
