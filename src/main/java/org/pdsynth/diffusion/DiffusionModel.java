@@ -137,18 +137,32 @@ public final class DiffusionModel implements AutoCloseable {
         Shape shape = new Shape(1, config.channels(), g[0], g[1], g[2]);
         checkLength(xt, shape, "x_t");
         checkLength(cond, shape, "condition");
-        return predictBatch(xt, cond, shape, new int[] {t}, new int[] {direction}, new int[] {label});
+        return predictBatch(xt, cond, shape, new int[] {t}, new int[] {direction}, new int[] {label}, null);
     }
 
-    /** No-grad prediction for a batch given flat (B, N, Z, Y, X) arrays of {@code shape}. */
-    float[] predictBatch(float[] xt, float[] cond, Shape shape, int[] t, int[] direction, int[] label) {
+    /**
+     * No-grad prediction for a batch given flat (B, N, Z, Y, X) arrays of {@code shape}, written
+     * into {@code out} (allocated when null) and returned.
+     */
+    float[] predictBatch(float[] xt, float[] cond, Shape shape, int[] t, int[] direction, int[] label, float[] out) {
         return Engines.withoutGradients(() -> {
             try (NDManager m = newStepManager()) {
                 NDArray x = upload(m, xt, shape);
                 NDArray c = upload(m, cond, shape);
-                return net.predict(store, x, c, t, direction, label, false).toFloatArray();
+                return download(net.predict(store, x, c, t, direction, label, false), out);
             }
         });
+    }
+
+    /**
+     * The values of {@code a} in logical (row-major) order, read straight from the tensor's memory
+     * into {@code out} (allocated when null): no intermediate byte[] as in {@code toFloatArray()}.
+     */
+    static float[] download(NDArray a, float[] out) {
+        float[] dst = out == null ? new float[Math.toIntExact(a.size())] : out;
+        if (dst.length != a.size()) throw new IllegalArgumentException("output has " + dst.length + " values, the array " + a.size());
+        a.toByteBuffer(true).asFloatBuffer().get(dst);
+        return dst;
     }
 
     /**
