@@ -88,6 +88,11 @@ public final class Engines {
         JniUtils.setNumThreads(threads);
     }
 
+    /** "DJL x.y.z, PyTorch a.b.c" for reports. */
+    public static String versions() {
+        return "DJL " + Engine.getDjlVersion() + ", PyTorch " + pytorch().getVersion();
+    }
+
     /** Intra-op threads PyTorch uses now. */
     public static int threads() {
         pytorch();

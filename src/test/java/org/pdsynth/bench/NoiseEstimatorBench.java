@@ -1,9 +1,5 @@
 package org.pdsynth.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +24,10 @@ import org.pdsynth.model.ModelConfig;
  *
  * <pre>
  *   java -cp ... org.pdsynth.bench.NoiseEstimatorBench [--grid 48,56,48] [--channels 8] [--threads 2]
- *        [--batch 2] [--forward-batch 1] [--warmup 2] [--iters 5] [--mode all|speed|synthesis] [--json out.json]
+ *        [--batch 2] [--warmup 2] [--iters 5] [--mode all|speed|synthesis] [--json out.json]
  * </pre>
- * Measures (median after warm-up): one no-grad forward pass (batch --forward-batch, default 1 as
- * in sampling); one {@link Trainer#step()} (batch --batch, default 2: noise draw and x_t in Java,
+ * Measures (median after warm-up): one no-grad forward pass, batch 1 ({@code
+ * DiffusionModel.predictNoise}, what one DDIM step calls, upload and download included); one {@link Trainer#step()} (batch --batch, default 2: noise draw and x_t in Java,
  * forward, L1 loss, backward, Adam, EMA), each as wall time and as process CPU time (the steadier
  * measure on a busy machine); peak RSS (VmHWM) after each phase; then one synthesis
  * (DDIM, 50 steps, one subject) and the peak RSS after it ({@code --mode synthesis} runs only
@@ -43,7 +39,7 @@ public final class NoiseEstimatorBench {
         int channels = Integer.parseInt(arg(args, "--channels", "8"));
         int threads = Integer.parseInt(arg(args, "--threads", "2"));
         int batch = Integer.parseInt(arg(args, "--batch", "2"));
-        int fb = Integer.parseInt(arg(args, "--forward-batch", "1"));
+        int fb = 1;                                 // forward = one DDIM step: batch 1
         int warmup = Integer.parseInt(arg(args, "--warmup", "2"));
         int iters = Integer.parseInt(arg(args, "--iters", "5"));
         String mode = arg(args, "--mode", "all");   // all | speed | synthesis
@@ -62,23 +58,13 @@ public final class NoiseEstimatorBench {
         long params;
         try (DiffusionModel model = DiffusionModel.create(config)) {
             params = model.parameterCount();
-            Shape s = new Shape(fb, channels, zyx[0], zyx[1], zyx[2]);
-            int[] t = new int[fb], d = new int[fb], y = new int[fb];
-            for (int i = 0; i < fb; i++) {
-                t[i] = 100 + 300 * i;
-                d[i] = i % 2;
-                y[i] = i % 4;
-            }
+            TrainingPair sample = randomPairs(1, channels, zyx).get(0);
             for (int i = 0; speed && i < warmup + iters; i++) {
-                try (NDManager m = model.newStepManager()) {
-                    NDArray x = m.randomNormal(s);
-                    NDArray c = m.randomUniform(-1, 1, s);
-                    long t0 = System.nanoTime(), c0 = cpuNanos();
-                    model.network().predict(model.parameterStore(), x, c, t, d, y, false).toFloatArray();
-                    if (i >= warmup) {
-                        fwd.add((System.nanoTime() - t0) / 1e9);
-                        fwdCpu.add((cpuNanos() - c0) / 1e9);
-                    }
+                long t0 = System.nanoTime(), c0 = cpuNanos();
+                model.predictNoise(sample.dwi(), sample.fmri(), 100 + 300 * i, i % 2, i % 4);
+                if (i >= warmup) {
+                    fwd.add((System.nanoTime() - t0) / 1e9);
+                    fwdCpu.add((cpuNanos() - c0) / 1e9);
                 }
             }
             if (speed) rssForward = peakRssMiB();
@@ -103,7 +89,7 @@ public final class NoiseEstimatorBench {
         }
         String out = String.format(Locale.ROOT, """
                 {
-                 "impl": "DJL %s, PyTorch %s",
+                 "impl": "%s",
                  "threads": %d,
                  "grid_zyx": [%d, %d, %d],
                  "channels": %d,
@@ -120,7 +106,7 @@ public final class NoiseEstimatorBench {
                  "peak_rss_train_mib": %.1f,
                  "synthesis_50_steps_s": %.3f,
                  "peak_rss_synthesis_mib": %.1f
-                }""", ai.djl.engine.Engine.getDjlVersion(), Engines.pytorch().getVersion(), Engines.threads(),
+                }""", Engines.versions(), Engines.threads(),
                 zyx[0], zyx[1], zyx[2], channels, params, fb, batch, median(fwd), median(train), list(fwd), list(train), list(fwdCpu), list(trainCpu),
                 rssForward, rssTrain, synthSeconds, rssSynth);
         System.out.println(out);
