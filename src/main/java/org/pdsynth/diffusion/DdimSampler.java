@@ -1,7 +1,5 @@
 package org.pdsynth.diffusion;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.SplittableRandom;
@@ -130,6 +128,7 @@ public final class DdimSampler {
         int n = source.length;
         double[] mean = new double[n];
         double[] m2 = new double[n];
+        float[] eps = new float[n];
         int done = 0;
         for (int m = 0; m < o.samples(); m++) {
             SplittableRandom rng = new SplittableRandom(o.seed() + m);
@@ -137,7 +136,7 @@ public final class DdimSampler {
             for (int v = 0; v < n; v++) x[v] = (float) rng.nextGaussian();
             for (int i = tau.length - 1; i >= 0; i--) {
                 if (cancel != null && cancel.getAsBoolean()) throw new CancellationException("sampling cancelled");
-                x = step(x, source, tau, i, direction, label, o, rng);
+                step(x, eps, source, tau, i, direction, label, o, rng);
                 done++;
                 if (progress != null) progress.onStep(done, total);
             }
@@ -160,33 +159,34 @@ public final class DdimSampler {
         return new Result(mu, sd, o.samples());
     }
 
-    /** One DDIM update from tau[i] to tau[i-1] (or to x0 when i = 0). */
-    private float[] step(float[] x, float[] source, int[] tau, int i, int direction, int label, Options o, SplittableRandom rng) {
+    /** One DDIM update of x, in place, from tau[i] to tau[i-1] (or to x0 when i = 0); eps is scratch. */
+    private void step(float[] x, float[] eps, float[] source, int[] tau, int i, int direction, int label, Options o, SplittableRandom rng) {
         CosineSchedule sch = model.schedule();
         int t = tau[i];
         double ab = sch.alphaBar(t);
         double abPrev = i > 0 ? sch.alphaBar(tau[i - 1]) : 1.0;
-        float[] eps = predict(x, source, t, direction, label, o.guidanceScale());
+        predict(x, source, t, direction, label, o.guidanceScale(), eps);
         double sa = Math.sqrt(ab), sb = Math.sqrt(1 - ab);
         double sigma = o.eta() * Math.sqrt((1 - abPrev) / (1 - ab)) * Math.sqrt(1 - ab / abPrev);
         double dirCoef = Math.sqrt(Math.max(0, 1 - abPrev - sigma * sigma));
         double sp = Math.sqrt(abPrev);
-        float[] out = new float[x.length];
         for (int v = 0; v < x.length; v++) {
             double x0 = (x[v] - sb * eps[v]) / sa;
             x0 = x0 < -1 ? -1 : Math.min(x0, 1);
             double e = (x[v] - sa * x0) / sb;
             double nx = sp * x0 + dirCoef * e;
             if (sigma > 0) nx += sigma * rng.nextGaussian();
-            out[v] = (float) nx;
+            x[v] = (float) nx;
         }
-        return out;
     }
 
-    private float[] predict(float[] x, float[] source, int t, int direction, int label, double w) {
-        if (w == 1.0 || label == ModelConfig.NULL_LABEL) return model.predictNoise(x, source, t, direction, label);
+    private void predict(float[] x, float[] source, int t, int direction, int label, double w, float[] eps) {
         ModelConfig c = model.config();
         int[] g = c.grid();
+        if (w == 1.0 || label == ModelConfig.NULL_LABEL) {
+            model.predictBatch(x, source, new Shape(1, c.channels(), g[0], g[1], g[2]), new int[] {t}, new int[] {direction}, new int[] {label}, eps);
+            return;
+        }
         int n = x.length;
         Shape two = new Shape(2, c.channels(), g[0], g[1], g[2]);
         float[] xx = new float[2 * n];
@@ -195,14 +195,8 @@ public final class DdimSampler {
         System.arraycopy(x, 0, xx, n, n);
         System.arraycopy(source, 0, cc, 0, n);
         System.arraycopy(source, 0, cc, n, n);
-        float[] both;
-        try (NDManager m = model.newStepManager()) {
-            NDArray out = model.network().predict(model.parameterStore(), m.create(xx, two), m.create(cc, two),
-                    new int[] {t, t}, new int[] {direction, direction}, new int[] {label, ModelConfig.NULL_LABEL}, false);
-            both = out.toFloatArray();
-        }
-        float[] eps = new float[n];
+        float[] both = model.predictBatch(xx, cc, two, new int[] {t, t}, new int[] {direction, direction},
+                new int[] {label, ModelConfig.NULL_LABEL}, null);
         for (int v = 0; v < n; v++) eps[v] = (float) (both[n + v] + w * (both[v] - both[n + v]));
-        return eps;
     }
 }

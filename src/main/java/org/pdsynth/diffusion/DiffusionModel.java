@@ -2,11 +2,14 @@ package org.pdsynth.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +39,7 @@ public final class DiffusionModel implements AutoCloseable {
     private final List<String> names = new ArrayList<>();
     private final List<Parameter> params = new ArrayList<>();
     private final Atlas atlas;
+    private ByteBuffer staging;
 
     private DiffusionModel(ModelConfig config, Atlas atlas) {
         this.config = config.validate();
@@ -169,15 +173,59 @@ public final class DiffusionModel implements AutoCloseable {
 
     /**
      * One no-grad prediction for a single sample given as flat (N, Z, Y, X) arrays on the model
-     * grid; returns eps_hat in the same layout.
+     * grid; returns eps_hat in the same layout. Safe on any thread.
      */
     public float[] predictNoise(float[] xt, float[] cond, int t, int direction, int label) {
         int[] g = config.grid();
         Shape shape = new Shape(1, config.channels(), g[0], g[1], g[2]);
-        try (NDManager m = newStepManager()) {
-            NDArray x = m.create(checkLength(xt, shape, "x_t"), shape);
-            NDArray c = m.create(checkLength(cond, shape, "condition"), shape);
-            return net.predict(store, x, c, new int[] {t}, new int[] {direction}, new int[] {label}, false).toFloatArray();
+        checkLength(xt, shape, "x_t");
+        checkLength(cond, shape, "condition");
+        return predictBatch(xt, cond, shape, new int[] {t}, new int[] {direction}, new int[] {label}, null);
+    }
+
+    /**
+     * No-grad prediction for a batch given flat (B, N, Z, Y, X) arrays of {@code shape}, written
+     * into {@code out} (allocated when null) and returned.
+     */
+    float[] predictBatch(float[] xt, float[] cond, Shape shape, int[] t, int[] direction, int[] label, float[] out) {
+        return Engines.withoutGradients(() -> {
+            try (NDManager m = newStepManager()) {
+                NDArray x = upload(m, xt, shape);
+                NDArray c = upload(m, cond, shape);
+                return download(net.predict(store, x, c, t, direction, label, false), out);
+            }
+        });
+    }
+
+    /**
+     * The values of {@code a} in logical (row-major) order, read straight from the tensor's memory
+     * into {@code out} (allocated when null): no intermediate byte[] as in {@code toFloatArray()}.
+     */
+    static float[] download(NDArray a, float[] out) {
+        float[] dst = out == null ? new float[Math.toIntExact(a.size())] : out;
+        if (dst.length != a.size()) throw new IllegalArgumentException("output has " + dst.length + " values, the array " + a.size());
+        a.toByteBuffer(true).asFloatBuffer().get(dst);
+        return dst;
+    }
+
+    /**
+     * A tensor in {@code m} holding a copy of {@code data}. DJL's {@code create(float[])} wraps a
+     * fresh direct ByteBuffer that the tensor aliases; that native memory is only returned when
+     * the Java GC runs, so volumes uploaded every step pile up (hundreds of MB in a 50-step
+     * synthesis). Here the data goes through one reusable staging buffer and is cloned into
+     * PyTorch-owned memory, which is freed when the array closes.
+     */
+    public synchronized NDArray upload(NDManager m, float[] data, Shape shape) {
+        int bytes = Math.multiplyExact(data.length, 4);
+        if (data.length != shape.size()) throw new IllegalArgumentException(data.length + " values for shape " + shape);
+        if (staging == null || staging.capacity() < bytes) staging = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        ByteBuffer view = staging.duplicate().order(ByteOrder.nativeOrder());
+        view.clear().limit(bytes);
+        view.asFloatBuffer().put(data);
+        try (NDArray aliased = m.create(view, shape, DataType.FLOAT32)) {
+            NDArray owned = aliased.duplicate();
+            owned.attach(m);
+            return owned;
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import org.pdsynth.model.Engines;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.nifti.NiftiFiles;
 
@@ -180,14 +181,21 @@ public final class Trainer implements AutoCloseable {
      * NDManager; counts as a step of the run. Returns the loss before the update.
      */
     public float step(NoisedBatch b) {
+        // grad mode off around the step (it is per thread); the collector turns it on inside
+        float loss = Engines.withoutGradients(() -> trainStep(b));
+        step++;
+        return loss;
+    }
+
+    private float trainStep(NoisedBatch b) {
         int[] g = config.grid();
         Shape shape = new Shape(b.batch(), config.channels(), g[0], g[1], g[2]);
-        float loss;
         try (NDManager sm = model.newStepManager()) {
-            NDArray xt = sm.create(b.xt(), shape);
-            NDArray cond = sm.create(b.cond(), shape);
-            NDArray eps = sm.create(b.eps(), shape);
-            NDArray w = weightMap == null ? null : sm.create(weightMap, new Shape(1, 1, g[0], g[1], g[2]));
+            NDArray xt = model.upload(sm, b.xt(), shape);
+            NDArray cond = model.upload(sm, b.cond(), shape);
+            NDArray eps = model.upload(sm, b.eps(), shape);
+            NDArray w = weightMap == null ? null : model.upload(sm, weightMap, new Shape(1, 1, g[0], g[1], g[2]));
+            float loss;
             try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
                 NDArray epsHat = model.network().predict(model.parameterStore(), xt, cond, b.t(), b.direction(), b.label(), true);
                 NDArray l = EpsilonLoss.compute(epsHat, eps, w, settings.lambdaWeight());
@@ -196,9 +204,8 @@ public final class Trainer implements AutoCloseable {
             }
             adam.update(params);
             ema.update(params);
+            return loss;
         }
-        step++;
-        return loss;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -87,10 +88,32 @@ public final class Engines {
         JniUtils.setNumThreads(threads);
     }
 
+    /** "DJL x.y.z, PyTorch a.b.c" for reports. */
+    public static String versions() {
+        return "DJL " + Engine.getDjlVersion() + ", PyTorch " + pytorch().getVersion();
+    }
+
     /** Intra-op threads PyTorch uses now. */
     public static int threads() {
         pytorch();
         return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Runs {@code f} with PyTorch's autograd recording off on this thread, then restores the
+     * previous state. PyTorch's grad mode is per thread: DJL turns it off only on the thread that
+     * started the engine, so inference on any other thread (a Fiji command, a worker pool) would
+     * otherwise record a backward graph and keep every activation alive until the arrays close.
+     */
+    public static <T> T withoutGradients(Supplier<T> f) {
+        pytorch();
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return f.get();
+        } finally {
+            JniUtils.setGradMode(was);
+        }
     }
 
     /** True when DJL is in offline mode (no downloads, no tracking call), as DJL itself decides. */

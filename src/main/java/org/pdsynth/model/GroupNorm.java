@@ -17,11 +17,13 @@ import ai.djl.util.PairList;
  * with {@code eps} = 1e-5 added to the variance; then per-channel scale gamma (init 1) and shift
  * beta (init 0). Equals PyTorch's {@code nn.GroupNorm(G, C)}.
  *
- * <p>DJL's PyTorch engine has no group_norm: the input is reshaped to (B, G, C/G * D*H*W) and
- * normalised with {@code LayerNorm.layerNorm} over the last axis with unit weight and zero bias,
- * then reshaped back and scaled per channel. gamma and beta are stored with shape (C, 1, 1, 1) so
- * they broadcast against (B, C, D, H, W) with no reshape of a parameter (a reshape of a parameter
- * would land in the long-lived parameter manager each step).
+ * <p>DJL's PyTorch engine has no group_norm op. Two implementations, equal to float rounding:
+ * PyTorch's fused kernel reached through {@link TorchScriptOps} (used when available), and the
+ * DJL-only {@link #applyComposite}: the input reshaped to (B, G, C/G * D*H*W), normalised with
+ * {@code LayerNorm.layerNorm} over the last axis with unit weight and zero bias, reshaped back
+ * and scaled per channel. gamma and beta are stored with shape (C, 1, 1, 1) so they broadcast
+ * against (B, C, D, H, W) with no reshape of a parameter (a reshape of a parameter would land in
+ * the long-lived parameter manager each step).
  */
 public final class GroupNorm extends AbstractBlock {
     /** Variance epsilon, PyTorch's default. */
@@ -60,8 +62,17 @@ public final class GroupNorm extends AbstractBlock {
         return new NDList(apply(x, g, b, groups));
     }
 
-    /** Group norm of {@code x} (B, C, ...) with gamma/beta of shape (C, 1, 1, 1) (or null for none). */
+    /**
+     * Group norm of {@code x} (B, C, ...) with gamma/beta of shape (C, 1, 1, 1): PyTorch's fused
+     * kernel through {@link TorchScriptOps} when available, else {@link #applyComposite}.
+     */
     public static NDArray apply(NDArray x, NDArray gamma, NDArray beta, int groups) {
+        if (gamma != null && beta != null && TorchScriptOps.available()) return TorchScriptOps.groupNorm(x, groups, gamma, beta);
+        return applyComposite(x, gamma, beta, groups);
+    }
+
+    /** The DJL-only form: layer_norm over (B, G, C/G * voxels) with unit weights, then gamma, beta (either may be null). */
+    public static NDArray applyComposite(NDArray x, NDArray gamma, NDArray beta, int groups) {
         Shape s = x.getShape();
         long batch = s.get(0);
         long per = s.size() / (batch * groups);

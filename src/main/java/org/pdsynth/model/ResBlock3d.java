@@ -48,14 +48,16 @@ public final class ResBlock3d extends AbstractBlock {
         if (x.getShape().get(1) != inChannels) {
             throw new IllegalArgumentException("ResBlock3d expects " + inChannels + " channels, got " + x.getShape());
         }
-        NDArray h = Silu.apply(norm1.forward(ps, new NDList(x), training).head());
-        h = conv1.forward(ps, new NDList(h), training).head();
-        NDArray p = embProj.forward(ps, new NDList(e), training).head();
-        h = h.add(p.reshape(p.getShape().get(0), outChannels, 1, 1, 1));
-        h = Silu.apply(norm2.forward(ps, new NDList(h), training).head());
-        h = conv2.forward(ps, new NDList(h), training).head();
-        NDArray s = skip == null ? x : skip.forward(ps, new NDList(x), training).head();
-        return new NDList(s.add(h));
+        return new NDList(Scoped.run(new NDArray[] {x, e}, () -> {
+            NDArray h = Silu.apply(norm1.forward(ps, new NDList(x), training).head());
+            h = conv1.forward(ps, new NDList(h), training).head();
+            NDArray p = embProj.forward(ps, new NDList(e), training).head();
+            h = h.add(p.reshape(p.getShape().get(0), outChannels, 1, 1, 1));
+            h = Silu.apply(norm2.forward(ps, new NDList(h), training).head());
+            h = conv2.forward(ps, new NDList(h), training).head();
+            NDArray s = skip == null ? x : skip.forward(ps, new NDList(x), training).head();
+            return s.add(h);
+        }));
     }
 
     @Override

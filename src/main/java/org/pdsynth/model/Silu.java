@@ -7,8 +7,13 @@ import ai.djl.nn.Activation;
 public final class Silu {
     private Silu() {}
 
-    /** x * sigmoid(x), elementwise; the result belongs to x's manager. */
+    /** x * sigmoid(x), elementwise, fused when {@link TorchScriptOps} is available; the result belongs to x's manager. */
     public static NDArray apply(NDArray x) {
+        return TorchScriptOps.available() ? TorchScriptOps.silu(x) : applyComposite(x);
+    }
+
+    /** The DJL-only form x.mul(sigmoid(x)). */
+    public static NDArray applyComposite(NDArray x) {
         return x.mul(Activation.sigmoid(x));
     }
 }

@@ -46,14 +46,16 @@ public final class SpatialSelfAttention3d extends AbstractBlock {
         long b = s.get(0);
         long tokens = s.get(2) * s.get(3) * s.get(4);
         long dh = channels / heads;
-        NDArray h = norm.forward(ps, new NDList(x), training).head();
-        NDArray all = qkv.forward(ps, new NDList(h), training).head().reshape(b, 3, heads, dh, tokens);
-        NDArray q = all.get(new NDIndex(":, 0")).mul(1.0 / Math.sqrt(dh));
-        NDArray k = all.get(new NDIndex(":, 1"));
-        NDArray v = all.get(new NDIndex(":, 2"));
-        NDArray w = q.transpose(0, 1, 3, 2).matMul(k).softmax(-1);           // (B, heads, Lq, Lk)
-        NDArray o = v.matMul(w.transpose(0, 1, 3, 2)).reshape(s);            // (B, heads, dh, Lq)
-        return new NDList(x.add(proj.forward(ps, new NDList(o), training).head()));
+        return new NDList(Scoped.run(new NDArray[] {x}, () -> {
+            NDArray h = norm.forward(ps, new NDList(x), training).head();
+            NDArray all = qkv.forward(ps, new NDList(h), training).head().reshape(b, 3, heads, dh, tokens);
+            NDArray q = all.get(new NDIndex(":, 0")).mul(1.0 / Math.sqrt(dh));
+            NDArray k = all.get(new NDIndex(":, 1"));
+            NDArray v = all.get(new NDIndex(":, 2"));
+            NDArray w = q.transpose(0, 1, 3, 2).matMul(k).softmax(-1);       // (B, heads, Lq, Lk)
+            NDArray o = v.matMul(w.transpose(0, 1, 3, 2)).reshape(s);        // (B, heads, dh, Lq)
+            return x.add(proj.forward(ps, new NDList(o), training).head());
+        }));
     }
 
     @Override

@@ -35,20 +35,23 @@ public final class Upsample3d extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         Shape target = inputs.get(1).getShape();
-        return conv.forward(ps, new NDList(nearest2x(x, target.get(2), target.get(3), target.get(4))), training);
+        return new NDList(Scoped.run(new NDArray[] {x}, () ->
+                conv.forward(ps, new NDList(nearest2x(x, target.get(2), target.get(3), target.get(4))), training).head()));
     }
 
     /**
-     * Nearest x2 of (B, C, d, h, w) to (B, C, 2d, 2h, 2w) by broadcasting a singleton axis after
-     * each spatial axis, then cropped at the high end to (B, C, D, H, W).
+     * Nearest x2 of (B, C, d, h, w) to (B, C, 2d, 2h, 2w), then cropped at the high end to
+     * (B, C, D, H, W). Uses PyTorch's upsample_nearest3d (DJL's {@code interpolation}, mode 0),
+     * whose backward is one fused pass; the equivalent broadcast-and-reshape form costs an
+     * expand-backward reduction per call.
      */
     public static NDArray nearest2x(NDArray x, long depth, long height, long width) {
         Shape s = x.getShape();
-        long b = s.get(0), c = s.get(1), d = s.get(2), h = s.get(3), w = s.get(4);
+        long d = s.get(2), h = s.get(3), w = s.get(4);
         if (depth > 2 * d || height > 2 * h || width > 2 * w || depth < 2 * d - 1 || height < 2 * h - 1 || width < 2 * w - 1) {
             throw new IllegalArgumentException("Upsample3d: cannot bring " + s + " to " + depth + "x" + height + "x" + width);
         }
-        NDArray up = x.reshape(b, c, d, 1, h, 1, w, 1).broadcast(b, c, d, 2, h, 2, w, 2).reshape(b, c, 2 * d, 2 * h, 2 * w);
+        NDArray up = x.getNDArrayInternal().interpolation(new long[] {2 * d, 2 * h, 2 * w}, 0, false);
         if (depth == 2 * d && height == 2 * h && width == 2 * w) return up;
         return up.get(new NDIndex(":, :, :{}, :{}, :{}", depth, height, width));
     }

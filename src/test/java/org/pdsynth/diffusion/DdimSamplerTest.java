@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class DdimSamplerTest {
+class DdimSamplerTest extends SingleThreadTests {
     static DiffusionModel model;
     static float[] source;
 

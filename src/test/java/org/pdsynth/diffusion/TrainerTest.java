@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pdsynth.model.ModelConfig;
 
-class TrainerTest {
+class TrainerTest extends SingleThreadTests {
     @TempDir
     Path tmp;
 
@@ -79,6 +79,32 @@ class TrainerTest {
             assertArrayEquals(straightWeights, flat(trainer.ema().shadows()), 0f, "EMA weights after resume");
         }
         assertEquals(straight.subList(3, 6), resumed, "loss curve after resume");
+    }
+
+    @Test
+    void trainingOnAnotherThreadGivesTheSameRun() throws Exception {
+        // Fiji runs commands on worker threads, where PyTorch's grad mode starts on
+        List<Float> main = new ArrayList<>();
+        float[] mainEma;
+        try (DiffusionModel model = DiffusionModel.create(TinySetup.config());
+             Trainer trainer = new Trainer(model, TinySetup.pairs(2), TinySetup.settings(3))) {
+            for (int i = 0; i < 3; i++) main.add(trainer.step());
+            mainEma = flat(trainer.ema().shadows());
+        }
+        Object[] other = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (DiffusionModel model = DiffusionModel.create(TinySetup.config());
+                 Trainer trainer = new Trainer(model, TinySetup.pairs(2), TinySetup.settings(3))) {
+                List<Float> l = new ArrayList<>();
+                l.add(trainer.step());
+                int live = liveArrays(model.manager());
+                l.add(trainer.step());
+                l.add(trainer.step());
+                return new Object[] {l, flat(trainer.ema().shadows()), live, liveArrays(model.manager())};
+            }
+        }).get();
+        assertEquals(main, other[0]);
+        assertArrayEquals(mainEma, (float[]) other[1], 0f);
+        assertEquals(other[2], other[3], "live arrays on the worker thread");
     }
 
     @Test

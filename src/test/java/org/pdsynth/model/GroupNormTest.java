@@ -32,6 +32,10 @@ class GroupNormTest {
             NDArray out = gn.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(b, c, d, h, w))), false).head();
             assertEquals(new Shape(b, c, d, h, w), out.getShape());
             assertArrayEquals(naive(x, gamma, beta, b, c, g, vox), out.toFloatArray(), 2e-5f);
+            // the DJL-only composite form (the fallback when TorchScript ops are off) too
+            NDArray composite = GroupNorm.applyComposite(m.create(x, new Shape(b, c, d, h, w)),
+                    m.create(gamma, new Shape(c, 1, 1, 1)), m.create(beta, new Shape(c, 1, 1, 1)), g);
+            assertArrayEquals(naive(x, gamma, beta, b, c, g, vox), composite.toFloatArray(), 2e-5f);
         }
     }
 

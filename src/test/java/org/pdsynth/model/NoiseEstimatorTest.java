@@ -40,6 +40,31 @@ class NoiseEstimatorTest {
     }
 
     @Test
+    void inferenceLayoutGivesTheTrainingLayoutsValues() {
+        // no-grad passes run channels-last, training passes channels-first: same function
+        ModelConfig c = tiny(6, 7, 5);
+        try (NDManager m = Engines.pytorch(2).newBaseManager()) {
+            NoiseEstimator net = new NoiseEstimator(c);
+            net.initialize(m);
+            Engines.withoutGradients(() -> {
+                for (var p : net.getParameters().values()) p.getArray().addi(m.randomNormal(p.getArray().getShape()).mul(0.2));
+                return null;
+            });
+            ParameterStore ps = new ParameterStore(m, false);
+            Shape s = new Shape(2, 2, 6, 7, 5);
+            NDArray x = m.randomNormal(s);
+            NDArray cond = m.randomNormal(s);
+            int[] t = {3, 700}, d = {1, 0}, y = {0, 3};
+            float[] inference = Engines.withoutGradients(() -> net.predict(ps, x, cond, t, d, y, false).toFloatArray());
+            float[] training = Engines.withoutGradients(() -> net.predict(ps, x, cond, t, d, y, true).toFloatArray());
+            float max = 0;
+            for (float v : training) max = Math.max(max, Math.abs(v));
+            assertTrue(max > 0.1, "perturbed network gives non-trivial output: " + max);
+            assertArrayEquals(training, inference, 1e-4f * max);
+        }
+    }
+
+    @Test
     void nearestUpsamplingRepeatsAndCropsTheHighEnd() {
         try (NDManager m = Engines.pytorch(2).newBaseManager()) {
             NDArray x = m.arange(8f).reshape(1, 1, 2, 2, 2);

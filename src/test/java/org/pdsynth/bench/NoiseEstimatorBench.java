@@ -1,0 +1,171 @@
+package org.pdsynth.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.DiffusionModel;
+import org.pdsynth.diffusion.PairSource;
+import org.pdsynth.diffusion.TrainSettings;
+import org.pdsynth.diffusion.Trainer;
+import org.pdsynth.diffusion.TrainingPair;
+import org.pdsynth.model.Engines;
+import org.pdsynth.model.ModelConfig;
+
+/**
+ * Speed of the DJL noise estimator, the Java half of bench/model-speed.sh (the other half is
+ * bench/torch_twin.py, the same network in PyTorch 1.13).
+ *
+ * <pre>
+ *   java -cp ... org.pdsynth.bench.NoiseEstimatorBench [--grid 48,56,48] [--channels 8] [--threads 2]
+ *        [--batch 2] [--warmup 2] [--iters 5] [--mode all|speed|synthesis] [--json out.json]
+ * </pre>
+ * Measures (median after warm-up): one no-grad forward pass, batch 1 ({@code
+ * DiffusionModel.predictNoise}, what one DDIM step calls, upload and download included); one {@link Trainer#step()} (batch --batch, default 2: noise draw and x_t in Java,
+ * forward, L1 loss, backward, Adam, EMA), each as wall time and as process CPU time (the steadier
+ * measure on a busy machine); peak RSS (VmHWM) after each phase; then one synthesis
+ * (DDIM, 50 steps, one subject) and the peak RSS after it ({@code --mode synthesis} runs only
+ * that, so its peak RSS is the synthesis's own).
+ */
+public final class NoiseEstimatorBench {
+    public static void main(String[] args) throws Exception {
+        String grid = arg(args, "--grid", "48,56,48");
+        int channels = Integer.parseInt(arg(args, "--channels", "8"));
+        int threads = Integer.parseInt(arg(args, "--threads", "2"));
+        int batch = Integer.parseInt(arg(args, "--batch", "2"));
+        int fb = 1;                                 // forward = one DDIM step: batch 1
+        int warmup = Integer.parseInt(arg(args, "--warmup", "2"));
+        int iters = Integer.parseInt(arg(args, "--iters", "5"));
+        String mode = arg(args, "--mode", "all");   // all | speed | synthesis
+        boolean synthesis = !mode.equals("speed");
+        boolean speed = !mode.equals("synthesis");
+        String json = arg(args, "--json", null);
+
+        Engines.pytorch(threads);
+        int[] zyx = Arrays.stream(grid.split(",")).mapToInt(Integer::parseInt).toArray();
+        ModelConfig config = ModelConfig.defaults().with("channels", channels).with("gridZYX", List.of(zyx[0], zyx[1], zyx[2]));
+        List<Double> fwd = new ArrayList<>();
+        List<Double> train = new ArrayList<>();
+        List<Double> fwdCpu = new ArrayList<>();
+        List<Double> trainCpu = new ArrayList<>();
+        double rssForward = Double.NaN, rssTrain = Double.NaN, synthSeconds = Double.NaN, rssSynth = Double.NaN;
+        long params;
+        try (DiffusionModel model = DiffusionModel.create(config)) {
+            params = model.parameterCount();
+            TrainingPair sample = randomPairs(1, channels, zyx).get(0);
+            for (int i = 0; speed && i < warmup + iters; i++) {
+                long t0 = System.nanoTime(), c0 = cpuNanos();
+                model.predictNoise(sample.dwi(), sample.fmri(), 100 + 300 * i, i % 2, i % 4);
+                if (i >= warmup) {
+                    fwd.add((System.nanoTime() - t0) / 1e9);
+                    fwdCpu.add((cpuNanos() - c0) / 1e9);
+                }
+            }
+            if (speed) rssForward = peakRssMiB();
+            if (speed) try (Trainer trainer = new Trainer(model, randomPairs(4, channels, zyx), TrainSettings.defaults().with("batchSize", batch))) {
+                for (int i = 0; i < warmup + iters; i++) {
+                    long t0 = System.nanoTime(), c0 = cpuNanos();
+                    trainer.step();
+                    if (i >= warmup) {
+                        train.add((System.nanoTime() - t0) / 1e9);
+                        trainCpu.add((cpuNanos() - c0) / 1e9);
+                    }
+                }
+            }
+            if (speed) rssTrain = peakRssMiB();
+            if (synthesis) {
+                float[] src = randomPairs(1, channels, zyx).get(0).fmri();
+                long t0 = System.nanoTime();
+                new DdimSampler(model).sample(src, 0, 3, DdimSampler.Options.defaults().withSteps(50), null, null);
+                synthSeconds = (System.nanoTime() - t0) / 1e9;
+                rssSynth = peakRssMiB();
+            }
+        }
+        String out = String.format(Locale.ROOT, """
+                {
+                 "impl": "%s",
+                 "threads": %d,
+                 "grid_zyx": [%d, %d, %d],
+                 "channels": %d,
+                 "parameters": %d,
+                 "forward_batch": %d,
+                 "train_batch": %d,
+                 "forward_s": %.4f,
+                 "train_step_s": %.4f,
+                 "forward_all_s": %s,
+                 "train_all_s": %s,
+                 "forward_cpu_all_s": %s,
+                 "train_cpu_all_s": %s,
+                 "peak_rss_forward_mib": %.1f,
+                 "peak_rss_train_mib": %.1f,
+                 "synthesis_50_steps_s": %.3f,
+                 "peak_rss_synthesis_mib": %.1f
+                }""", Engines.versions(), Engines.threads(),
+                zyx[0], zyx[1], zyx[2], channels, params, fb, batch, median(fwd), median(train), list(fwd), list(train), list(fwdCpu), list(trainCpu),
+                rssForward, rssTrain, synthSeconds, rssSynth);
+        System.out.println(out);
+        if (json != null) Files.writeString(Path.of(json), out + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** Pairs of uniform noise in [-1, 1] (content does not change the speed). */
+    static PairSource randomPairs(int n, int channels, int[] zyx) {
+        int size = channels * zyx[0] * zyx[1] * zyx[2];
+        return new PairSource() {
+            public int size() {
+                return n;
+            }
+
+            public TrainingPair get(int i) {
+                SplittableRandom r = new SplittableRandom(i);
+                float[] f = new float[size], w = new float[size];
+                for (int v = 0; v < size; v++) {
+                    f[v] = (float) (r.nextDouble() * 2 - 1);
+                    w[v] = (float) (r.nextDouble() * 2 - 1);
+                }
+                return new TrainingPair("bench-" + i, f, w, i % 3);
+            }
+
+            public int channels() {
+                return channels;
+            }
+
+            public int[] gridZYX() {
+                return zyx.clone();
+            }
+        };
+    }
+
+    /** CPU time of the whole process (all threads, user + system), ns. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Peak resident set size of this process (VmHWM), MiB. */
+    static double peakRssMiB() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+        }
+        return Double.NaN;
+    }
+
+    static double median(List<Double> v) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (a.length == 0) return Double.NaN;
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    static String list(List<Double> v) {
+        return v.stream().map(x -> String.format(Locale.ROOT, "%.4f", x)).toList().toString();
+    }
+
+    static String arg(String[] args, String name, String def) {
+        for (int i = 0; i + 1 < args.length; i++) if (args[i].equals(name)) return args[i + 1];
+        return def;
+    }
+}
