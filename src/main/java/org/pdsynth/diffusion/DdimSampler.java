@@ -123,6 +123,7 @@ public final class DdimSampler {
         DiffusionModel.checkLength(source, one, "source volume");
         if (direction != 0 && direction != 1) throw new IllegalArgumentException("direction must be 0 (fMRI->dMRI) or 1 (dMRI->fMRI), got " + direction);
         if (label < 0 || label > ModelConfig.NULL_LABEL) throw new IllegalArgumentException("label must be 0..3 (NC, MCI, AD, null), got " + label);
+        if (c.regression()) return regress(source, direction, label, progress);
         int[] tau = timesteps(c.timesteps(), o.steps());
         int total = o.samples() * tau.length;
         int n = source.length;
@@ -157,6 +158,16 @@ public final class DdimSampler {
             sd[v] = o.samples() > 1 ? (float) Math.sqrt(m2[v] / (o.samples() - 1)) : 0f;
         }
         return new Result(mu, sd, o.samples());
+    }
+
+    /** The regression baseline: one forward pass at x_t = 0, t = 0, clipped to [-1, 1]; std 0. */
+    private Result regress(float[] source, int direction, int label, Progress progress) {
+        int n = source.length;
+        float[] x = new float[n];
+        predict(new float[n], source, 0, direction, label, 1.0, x);
+        for (int v = 0; v < n; v++) x[v] = x[v] < -1 ? -1 : Math.min(x[v], 1);
+        if (progress != null) progress.onStep(1, 1);
+        return new Result(x, new float[n], 1);
     }
 
     /** One DDIM update of x, in place, from tau[i] to tau[i-1] (or to x0 when i = 0); eps is scratch. */

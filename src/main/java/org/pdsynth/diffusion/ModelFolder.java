@@ -149,4 +149,26 @@ public final class ModelFolder {
     static String pretty(JsonObject o) {
         return GSON.toJson(o);
     }
+
+    /**
+     * Copies a model folder's sampling files (not its checkpoints) into {@code dest}, each file
+     * atomically and the descriptor last, so a half-copied folder is never taken for a model.
+     */
+    public static void copy(Path from, Path dest) throws IOException {
+        Files.createDirectories(dest);
+        List<String> files = new java.util.ArrayList<>(optionalSamplingFiles());
+        files.addAll(samplingFiles());
+        files.remove(DESCRIPTOR);
+        files.add(DESCRIPTOR);
+        for (String f : files) {
+            Path src = from.resolve(f);
+            if (!Files.isRegularFile(src)) {
+                if (samplingFiles().contains(f)) throw new IllegalArgumentException(src + " is missing: " + from + " is not a trained PDS model folder");
+                continue;
+            }
+            Path tmp = Files.createTempFile(dest, "." + f, ".part");
+            Files.copy(src, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, dest.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
 }

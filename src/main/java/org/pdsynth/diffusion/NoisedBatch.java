@@ -56,6 +56,32 @@ public record NoisedBatch(int batch, float[] xt, float[] cond, float[] eps, int[
         return new NoisedBatch(b, xt, cond, eps, t, directions.clone(), label);
     }
 
+    /**
+     * The batch of the one-step regression baseline ({@link ModelConfig#REGRESSION}): x_t = 0,
+     * t = 0, and the "eps" field holds the target x0 itself, so the step's L1 loss is
+     * |network(0, c) - x0|. Label dropout as in diffusion training.
+     */
+    public static NoisedBatch regression(TrainingPair[] pairs, int[] directions, double labelDropout, int volumeSize,
+                                         SplittableRandom rng) {
+        int b = pairs.length;
+        float[] cond = new float[b * volumeSize];
+        float[] x0s = new float[b * volumeSize];
+        int[] label = new int[b];
+        for (int i = 0; i < b; i++) {
+            TrainingPair p = pairs[i];
+            float[] x0 = p.target(directions[i]);
+            float[] c = p.source(directions[i]);
+            if (x0.length != volumeSize || c.length != volumeSize) {
+                throw new IllegalArgumentException("subject " + p.subject() + ": volumes have " + x0.length + " and " + c.length
+                        + " values, the model needs " + volumeSize + " (N x Z x Y x X)");
+            }
+            label[i] = rng.nextDouble() < labelDropout ? ModelConfig.NULL_LABEL : p.label();
+            System.arraycopy(c, 0, cond, i * volumeSize, volumeSize);
+            System.arraycopy(x0, 0, x0s, i * volumeSize, volumeSize);
+        }
+        return new NoisedBatch(b, new float[b * volumeSize], cond, x0s, new int[b], directions.clone(), label);
+    }
+
     /** Generator of step {@code step} of a run seeded {@code seed}. */
     public static SplittableRandom stepRandom(long seed, long step) {
         return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + 1);

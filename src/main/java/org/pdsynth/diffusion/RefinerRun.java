@@ -66,6 +66,8 @@ final class RefinerRun {
         try (DiffusionModel eps = ModelFolder.loadModel(out);
              RefinerModel refiner = RefinerModel.create(eps.config());
              RefinerTrainer rt = new RefinerTrainer(eps, refiner, pairs, settings)) {
+            if (eps.config().regression())
+                throw new IllegalArgumentException(out + ": is a one-step regression model; stage 2 refines a diffusion model");
             ModelConfig.RefinerSettings r = eps.config().refiner();
             log.accept(String.format(Locale.ROOT, "refiner: %,d parameters; t_r %d, lambda_mic %.3g; %d steps, batch %d",
                     refiner.parameterCount(), r.maxT(), r.lambdaMic(), settings.steps(), settings.batchSize()));

@@ -150,6 +150,7 @@ public final class Trainer implements AutoCloseable {
                 dirs[j] = rng.nextInt(2);
             }
         }
+        if (config.regression()) return NoisedBatch.regression(pairs, dirs, config.labelDropout(), volumeSize, rng);
         return NoisedBatch.draw(pairs, dirs, model.schedule(), config.labelDropout(), volumeSize, rng);
     }
 

@@ -1,6 +1,7 @@
 package org.pdsynth.diffusion;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -160,6 +161,8 @@ public final class TrainingRun {
             rec.add("train_subjects", ids(split.train()));
             rec.add("validation_subjects", ids(split.validation()));
             rec.addProperty("split_seed", o.splitSeed());
+            JsonObject data = phantomRecord(o.cohort());
+            if (data != null) rec.add("data", data);
             rec.addProperty("steps_done", done);
             rec.add("settings", JsonParser.parseString(trainer.settings().toJson()));
             rec.addProperty("seconds", (System.nanoTime() - start) / 1e9);
@@ -172,6 +175,21 @@ public final class TrainingRun {
         } finally {
             trainer.close();
             if (fresh != null) fresh.close();
+        }
+    }
+
+    /**
+     * The simulator's record ({@code phantom.json}: seed, subjects, grid, SNRs) when the manifest
+     * sits in a phantom cohort folder, so a model names the data it was trained on; else null.
+     */
+    static JsonObject phantomRecord(Path manifest) {
+        Path f = manifest.toAbsolutePath().getParent().resolve("phantom.json");
+        if (!Files.isRegularFile(f)) return null;
+        try {
+            JsonElement e = JsonParser.parseString(Files.readString(f));
+            return e.isJsonObject() ? e.getAsJsonObject() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

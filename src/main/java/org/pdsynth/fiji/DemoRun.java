@@ -34,6 +34,7 @@ import org.pdsynth.phantom.PhantomCohort;
 import org.pdsynth.phantom.PhantomOptions;
 import org.pdsynth.volume.Cohort;
 import org.pdsynth.volume.Modality;
+import org.pdsynth.volume.NativeScans;
 import org.pdsynth.volume.Segmenter;
 import org.pdsynth.volume.Subject;
 import org.pdsynth.volume.SubjectAligner;
@@ -97,11 +98,11 @@ public final class DemoRun {
                             if (d % 10 == 0 || d == t) log.accept("  DDIM step " + d + "/" + t);
                         }, cancel);
                 Synthesizer.write(res, file);
-                Volume truthVolume = aligned(held, target, seg);
+                Volume truthVolume = NativeScans.aligned(held, target, seg);
                 Img<FloatType> truth = truthVolume.data();
                 NiftiWriter.write(out.resolve("truth").resolve(held.subject()).resolve(name + "_aligned.nii.gz"), truth,
                         truthVolume.geometry());
-                Img<FloatType> template = template(train, target, seg);
+                Img<FloatType> template = NativeScans.template(train, target, seg);
                 MetricsReport ms = VolumeMetrics.compare(truth, res.mean().data(), mask);
                 MetricsReport mt = VolumeMetrics.compare(truth, template, mask);
                 String dir = (from == Modality.FMRI ? "fmri" : "dwi") + "->" + name;
@@ -142,30 +143,6 @@ public final class DemoRun {
                 .with("warmupSteps", Math.min(50, o.trainSteps() / 4)).with("checkpointEvery", 0).with("logEvery", 10);
         TrainingRun.run(new TrainingRun.Options(csv, dir, cfg, ts, 0.0, o.seed(), false, 0, 0, SubjectAligner.defaults()), log, cancel);
         return dir;
-    }
-
-    /** The subject's real scan of a modality, aligned to N channels on its own grid (no resampling). */
-    static Volume aligned(Subject s, Modality m, Segmenter seg) throws IOException {
-        NiftiImage img = NiftiReader.read(m == Modality.FMRI ? s.fmri() : s.dwi());
-        Img<FloatType> a = m == Modality.FMRI ? seg.fmri(img.data(), img.source().toString())
-                : seg.dwi(img.data(), GradientTable.read(s.bval(), s.bvec()), img.source().toString());
-        return new Volume(a, img.geometry().withTr(Double.NaN));
-    }
-
-    /** Voxelwise mean of the training subjects' aligned scans (they share the phantom grid). */
-    static Img<FloatType> template(List<Subject> train, Modality m, Segmenter seg) throws IOException {
-        float[] sum = null;
-        long[] dims = null;
-        for (Subject s : train) {
-            Img<FloatType> a = aligned(s, m, seg).data();
-            float[] v = VolumeArrays.copyOf(a);
-            if (sum == null) {
-                sum = new float[v.length];
-                dims = a.dimensionsAsLongArray();
-            }
-            for (int i = 0; i < v.length; i++) sum[i] += v[i] / train.size();
-        }
-        return VolumeArrays.wrap(sum, dims);
     }
 
     private static String row(String dir, String what, MetricsReport r) {

@@ -128,7 +128,7 @@ public class TrainCommand extends PdsCommand {
             if (out == null && model == null) throw new IllegalArgumentException("give --out (the model folder to write), or --model with --stages 2");
             File dest = out != null ? out : model;
             if (model != null && !stageList.contains(2)) throw new IllegalArgumentException("--model names a stage-1 model to continue with --stages 2");
-            if (model != null && !model.getCanonicalFile().equals(dest.getCanonicalFile())) copyModel(model.toPath(), dest.toPath());
+            if (model != null && !model.getCanonicalFile().equals(dest.getCanonicalFile())) ModelFolder.copy(model.toPath(), dest.toPath());
             ModelConfig cfg = config == null ? ModelConfig.defaults() : ModelConfig.fromJson(Files.readString(config.toPath()));
             cfg = cfg.with("seed", seed).with("patternAware", patternAware);
             if (width > 0) cfg = cfg.with("baseWidth", width);
@@ -169,22 +169,5 @@ public class TrainCommand extends PdsCommand {
             if (!out.contains(Integer.parseInt(t))) out.add(Integer.parseInt(t));
         }
         return out;
-    }
-
-    /** Copies a model folder's sampling files (not its checkpoints) into {@code dest}. */
-    private static void copyModel(Path from, Path dest) throws IOException {
-        Files.createDirectories(dest);
-        List<String> files = new ArrayList<>(ModelFolder.optionalSamplingFiles());
-        files.addAll(ModelFolder.samplingFiles());           // the descriptor last
-        for (String f : files) {
-            Path src = from.resolve(f);
-            if (!Files.isRegularFile(src)) {
-                if (ModelFolder.samplingFiles().contains(f)) throw new IllegalArgumentException(src + " is missing: --model is not a trained PDS model folder");
-                continue;
-            }
-            Path tmp = Files.createTempFile(dest, "." + f, ".part");
-            Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, dest.resolve(f), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
     }
 }

@@ -41,6 +41,10 @@ import java.util.Map;
  *                             needs no atlas; {@code pds train} turns it on when given an atlas)
  * @param patternAwareLevels   number of coarsest levels with that module (default 2)
  * @param refiner              stage-2 refiner settings
+ * @param objective            what the network learns: {@value #EPSILON} (the diffusion noise
+ *                             estimator, default) or {@value #REGRESSION} (the one-step L1
+ *                             regression baseline of the experiment runner: input x_t = 0, t = 0,
+ *                             output = the target x0 itself; sampling is one forward pass)
  */
 public record ModelConfig(
         int formatVersion,
@@ -57,7 +61,8 @@ public record ModelConfig(
         long seed,
         boolean patternAware,
         int patternAwareLevels,
-        RefinerSettings refiner) {
+        RefinerSettings refiner,
+        String objective) {
 
     /** Number of label classes including the null label: NC = 0, MCI = 1, AD = 2, null = 3. */
     public static final int LABELS = 4;
@@ -65,6 +70,10 @@ public record ModelConfig(
     public static final int NULL_LABEL = 3;
     /** Number of directions: 0 = fMRI to dMRI, 1 = dMRI to fMRI. */
     public static final int DIRECTIONS = 2;
+    /** {@link #objective()} of a diffusion noise estimator. */
+    public static final String EPSILON = "epsilon";
+    /** {@link #objective()} of the one-step regression baseline. */
+    public static final String REGRESSION = "regression";
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
@@ -98,7 +107,12 @@ public record ModelConfig(
     /** The defaults named in the record description. */
     public static ModelConfig defaults() {
         return new ModelConfig(1, 8, 32, List.of(1, 2, 2, 4), 1, 4, 8, 128, List.of(48, 56, 48),
-                1000, 0.2, 42L, false, 2, RefinerSettings.defaults());
+                1000, 0.2, 42L, false, 2, RefinerSettings.defaults(), EPSILON);
+    }
+
+    /** True for the one-step regression baseline ({@value #REGRESSION}). */
+    public boolean regression() {
+        return REGRESSION.equals(objective);
     }
 
     /** Number of U-Net levels (resolutions). */
@@ -160,6 +174,8 @@ public record ModelConfig(
                         "must divide the width " + width(l) + " of pattern-aware level " + l + ", got " + attentionHeads);
             }
         }
+        require(EPSILON.equals(objective) || REGRESSION.equals(objective), "objective",
+                "must be '" + EPSILON + "' or '" + REGRESSION + "', got " + objective);
         require(refiner != null, "refiner", "is missing");
         require(refiner.baseWidth() >= 1 && refiner.channelMultipliers() != null && !refiner.channelMultipliers().isEmpty(),
                 "refiner", "needs baseWidth >= 1 and at least one level");

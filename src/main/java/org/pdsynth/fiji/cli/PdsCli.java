@@ -55,6 +55,8 @@ public final class PdsCli {
                 "synthesize every missing modality of a manifest (--cohort participants.csv --out DIR [--shard i/n])"));
         add(new Subcommand("diagnose", DiagnoseCommand.class,
                 "NC/MCI/AD classification with real, hybrid or synthetic data (--cohort participants.csv [--synthetic DIR])"));
+        add(new Subcommand("experiment", org.pdsynth.fiji.ExperimentCommand.class,
+                "train the baselines and PDS ablations on --cohort, evaluate on --test (--out DIR [--budget small|full])"));
     }
 
     private static void add(Subcommand s) {
