@@ -36,10 +36,7 @@ public record NoisedBatch(int batch, float[] xt, float[] cond, float[] eps, int[
             TrainingPair p = pairs[i];
             float[] x0 = p.target(directions[i]);
             float[] c = p.source(directions[i]);
-            if (x0.length != volumeSize || c.length != volumeSize) {
-                throw new IllegalArgumentException("subject " + p.subject() + ": volumes have " + x0.length + " and " + c.length
-                        + " values, the model needs " + volumeSize + " (N x Z x Y x X)");
-            }
+            checkSize(p, x0, c, volumeSize);
             label[i] = rng.nextDouble() < labelDropout ? ModelConfig.NULL_LABEL : p.label();
             t[i] = rng.nextInt(tBound);
             double ab = schedule.alphaBar(t[i]);
@@ -71,15 +68,19 @@ public record NoisedBatch(int batch, float[] xt, float[] cond, float[] eps, int[
             TrainingPair p = pairs[i];
             float[] x0 = p.target(directions[i]);
             float[] c = p.source(directions[i]);
-            if (x0.length != volumeSize || c.length != volumeSize) {
-                throw new IllegalArgumentException("subject " + p.subject() + ": volumes have " + x0.length + " and " + c.length
-                        + " values, the model needs " + volumeSize + " (N x Z x Y x X)");
-            }
+            checkSize(p, x0, c, volumeSize);
             label[i] = rng.nextDouble() < labelDropout ? ModelConfig.NULL_LABEL : p.label();
             System.arraycopy(c, 0, cond, i * volumeSize, volumeSize);
             System.arraycopy(x0, 0, x0s, i * volumeSize, volumeSize);
         }
         return new NoisedBatch(b, new float[b * volumeSize], cond, x0s, new int[b], directions.clone(), label);
+    }
+
+    private static void checkSize(TrainingPair p, float[] x0, float[] c, int volumeSize) {
+        if (x0.length != volumeSize || c.length != volumeSize) {
+            throw new IllegalArgumentException("subject " + p.subject() + ": volumes have " + x0.length + " and " + c.length
+                    + " values, the model needs " + volumeSize + " (N x Z x Y x X)");
+        }
     }
 
     /** Generator of step {@code step} of a run seeded {@code seed}. */

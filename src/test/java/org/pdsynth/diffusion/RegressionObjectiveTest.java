@@ -39,15 +39,9 @@ class RegressionObjectiveTest {
         TrainSettings s = TinySetup.settings(1000).with("directions", "BOTH");
         try (DiffusionModel model = DiffusionModel.create(regression());
              Trainer trainer = new Trainer(model, TinySetup.pairs(1), s)) {
-            NoisedBatch batch = trainer.batchFor(0);
-            float first = trainer.step(batch);
-            float last = first;
-            int steps = 1;
-            while (steps < 300 && last > first / 10) {
-                last = trainer.step(batch);
-                steps++;
-            }
-            assertTrue(last <= first / 10, "L1 " + first + " -> " + last + " after " + steps + " steps");
+            float[] r = TinySetup.overfit(trainer, trainer.batchFor(0), 300);
+            assertTrue(r[1] <= r[0] / 10, "L1 " + r[0] + " -> " + r[1] + " after " + (int) r[2] + " steps");
+            System.out.printf("regression overfit: L1 %.4f -> %.4f in %d steps%n", r[0], r[1], (int) r[2]);
 
             // sampling = one forward pass at x_t = 0, t = 0, clipped; the seed and step count do not matter
             TrainingPair p = TinySetup.pairs(1).get(0);

@@ -61,4 +61,19 @@ final class TinySetup {
     static PairSource pairs(int count) {
         return pairs(count, 2, new int[] {8, 8, 8});
     }
+
+    /**
+     * Steps {@code trainer} on one fixed batch until the loss is a tenth of the first or {@code
+     * maxSteps} steps are done; returns {first loss, last loss, steps}.
+     */
+    static float[] overfit(Trainer trainer, NoisedBatch batch, int maxSteps) {
+        float first = trainer.step(batch);
+        float last = first;
+        int steps = 1;
+        while (steps < maxSteps && last > first / 10) {
+            last = trainer.step(batch);
+            steps++;
+        }
+        return new float[] {first, last, steps};
+    }
 }

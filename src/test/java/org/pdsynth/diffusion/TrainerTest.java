@@ -27,16 +27,9 @@ class TrainerTest extends SingleThreadTests {
         TrainSettings s = TinySetup.settings(1000).with("directions", "BOTH");
         try (DiffusionModel model = DiffusionModel.create(TinySetup.config());
              Trainer trainer = new Trainer(model, TinySetup.pairs(1), s)) {
-            NoisedBatch batch = trainer.batchFor(0);
-            float first = trainer.step(batch);
-            float last = first;
-            int steps = 1;
-            while (steps < 300 && last > first / 10) {
-                last = trainer.step(batch);
-                steps++;
-            }
-            assertTrue(last <= first / 10, "loss " + first + " -> " + last + " after " + steps + " steps");
-            System.out.printf("overfit: loss %.4f -> %.4f in %d steps%n", first, last, steps);
+            float[] r = TinySetup.overfit(trainer, trainer.batchFor(0), 300);
+            assertTrue(r[1] <= r[0] / 10, "loss " + r[0] + " -> " + r[1] + " after " + (int) r[2] + " steps");
+            System.out.printf("overfit: loss %.4f -> %.4f in %d steps%n", r[0], r[1], (int) r[2]);
         }
     }
 

@@ -138,4 +138,16 @@ class PdsCliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("'t1w' is not one of [fmri, dwi]"), r.err());
     }
+
+    @Test
+    void experimentChecksItsBudgetAndNamesAMissingManifest() {
+        Result budget = run("experiment", "--cohort", "a.csv", "--test", "b.csv", "--out", "o", "--budget", "huge");
+        assertEquals(2, budget.code());
+        assertTrue(budget.err().contains("'huge' is not one of [small, full]"), budget.err());
+        Path missing = dir.resolve("nope/train.csv");
+        Result r = run("experiment", "--cohort", missing.toString(), "--test", missing.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(missing.toString()) && r.err().trim().lines().count() == 1, r.err());
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("o")), "nothing written");
+    }
 }
