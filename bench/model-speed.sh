@@ -8,7 +8,8 @@
 # Prints medians (and minima) of wall time, and medians of process CPU time, of: train step
 # (batch 2), forward pass (batch 1, no grad), peak
 # RSS; the DJL/twin ratios (targets: train <= 1.0, forward <= 0.7); and one synthesis (DDIM,
-# 50 steps, one subject) in its own JVM with its peak RSS. Raw JSON goes to bench/out/.
+# 50 steps, one subject) in its own JVM with its peak RSS; VmRSS every 50 steps of a 500-step synthesis
+# (MEMORY=0 skips it). Raw JSON goes to bench/out/.
 # Needs: Maven (offline), /usr/bin/python3 with python3-torch
 # (apt-get install -y --no-install-recommends python3-torch).
 set -euo pipefail
@@ -37,6 +38,11 @@ done
 echo "synthesis: $(uptime)" | tee -a "$OUT/load.txt"
 java $JAVA_OPTS -cp "$CP" org.pdsynth.bench.NoiseEstimatorBench $COMMON --mode synthesis --json "$OUT/djl-synthesis.json" 2>/dev/null > /dev/null
 
+# memory across a 500-step synthesis (VmRSS every 50 steps; flat = no per-step leak), at the demo model's width
+if [[ "${MEMORY:-1}" == 1 ]]; then
+  java $JAVA_OPTS -cp "$CP" org.pdsynth.bench.NoiseEstimatorBench $COMMON --mode memory --width "${MEMORY_WIDTH:-16}" 2>/dev/null > "$OUT/memory.txt"
+fi
+
 /usr/bin/python3 - "$OUT" <<'PY'
 import glob, json, statistics, sys
 out = sys.argv[1]
@@ -64,5 +70,7 @@ print("%-34s %12.0f %12.0f %8.2f" % ("peak RSS after forward, MiB", max(r["peak_
 print("%-34s %12.0f %12.0f %8.2f" % ("peak RSS after training, MiB", max(r["peak_rss_train_mib"] for r in twin), max(r["peak_rss_train_mib"] for r in djl),
       max(r["peak_rss_train_mib"] for r in djl) / max(r["peak_rss_train_mib"] for r in twin)))
 print("synthesis (DDIM 50 steps, one subject, DJL): %.1f s, peak RSS %.0f MiB" % (syn["synthesis_50_steps_s"], syn["peak_rss_synthesis_mib"]))
+import os
+if os.path.exists(out + "/memory.txt"): print("500-step synthesis, " + open(out + "/memory.txt").read().strip())
 print("raw results: " + out)
 PY

@@ -181,8 +181,9 @@ public final class DdimSampler {
         double sigma = o.eta() * Math.sqrt((1 - abPrev) / (1 - ab)) * Math.sqrt(1 - ab / abPrev);
         double dirCoef = Math.sqrt(Math.max(0, 1 - abPrev - sigma * sigma));
         double sp = Math.sqrt(abPrev);
+        boolean direct = model.config().predictsX0();
         for (int v = 0; v < x.length; v++) {
-            double x0 = (x[v] - sb * eps[v]) / sa;
+            double x0 = direct ? eps[v] : (x[v] - sb * eps[v]) / sa;   // the network's x0, or x0 from its eps
             x0 = x0 < -1 ? -1 : Math.min(x0, 1);
             double e = (x[v] - sa * x0) / sb;
             double nx = sp * x0 + dirCoef * e;

@@ -76,6 +76,21 @@ public record NoisedBatch(int batch, float[] xt, float[] cond, float[] eps, int[
         return new NoisedBatch(b, new float[b * volumeSize], cond, x0s, new int[b], directions.clone(), label);
     }
 
+    /**
+     * This batch with the "eps" field (the L1 loss target) replaced by each item's clean target
+     * x0 ({@link ModelConfig#X0} objective: same noisy inputs, the network learns x0).
+     */
+    public NoisedBatch targetingX0(TrainingPair[] pairs) {
+        int n = eps.length / batch;
+        float[] x0s = new float[eps.length];
+        for (int i = 0; i < batch; i++) {
+            float[] x0 = pairs[i].target(direction[i]);
+            checkSize(pairs[i], x0, x0, n);
+            System.arraycopy(x0, 0, x0s, i * n, n);
+        }
+        return new NoisedBatch(batch, xt, cond, x0s, t, direction, label);
+    }
+
     private static void checkSize(TrainingPair p, float[] x0, float[] c, int volumeSize) {
         if (x0.length != volumeSize || c.length != volumeSize) {
             throw new IllegalArgumentException("subject " + p.subject() + ": volumes have " + x0.length + " and " + c.length

@@ -26,7 +26,8 @@ import org.pdsynth.nifti.NiftiFiles;
  * one-step estimate of x0. Per sample: direction d, label y (dropped to null with the config's
  * labelDropout, as in stage 1), t uniform in 0..t_r (config {@code refiner.maxT}), eps ~ N(0, 1),
  * {@code x_t = sqrt(ab) x0 + sqrt(1 - ab) eps}, then with the frozen estimator (no gradient)
- * {@code x0_hat = clip((x_t - sqrt(1 - ab) eps_hat) / sqrt(ab), -1, 1)}, and the refiner's
+ * {@code x0_hat = clip((x_t - sqrt(1 - ab) eps_hat) / sqrt(ab), -1, 1)} (or the network's own x0
+ * output, clipped, for the {@code x0} objective), and the refiner's
  * loss {@link RefinerLoss} with per-sample weight 1 - gamma_t, gamma_t = sqrt(1 - ab).
  * Adam with warm-up and an EMA of the refiner's weights (the weights saved for sampling).
  *
@@ -146,7 +147,8 @@ public final class RefinerTrainer implements AutoCloseable {
             NDArray cond = sm.create(nb.cond(), shape);
             Shape per = new Shape(b, 1, 1, 1, 1);
             NDArray epsHat = eps.network().predict(eps.parameterStore(), xt, cond, nb.t(), nb.direction(), nb.label(), false);
-            NDArray x0hat = xt.sub(epsHat.mul(sm.create(sqrt1mAb, per))).div(sm.create(sqrtAb, per)).clip(-1, 1).stopGradient();
+            NDArray x0hat = (eps.config().predictsX0() ? epsHat : xt.sub(epsHat.mul(sm.create(sqrt1mAb, per))).div(sm.create(sqrtAb, per)))
+                    .clip(-1, 1).stopGradient();
             NDArray truth = sm.create(x0, shape);
             NDArray w = sm.create(weight, new Shape(b));
             try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
@@ -273,7 +275,7 @@ public final class RefinerTrainer implements AutoCloseable {
             NDArray xt = sm.create(nb.xt(), shape);
             NDArray cond = sm.create(nb.cond(), shape);
             NDArray epsHat = eps.network().predict(eps.parameterStore(), xt, cond, nb.t(), nb.direction(), nb.label(), false);
-            NDArray x0hat = xt.sub(epsHat.mul(sm.create(sb, per))).div(sm.create(sa, per)).clip(-1, 1);
+            NDArray x0hat = (eps.config().predictsX0() ? epsHat : xt.sub(epsHat.mul(sm.create(sb, per))).div(sm.create(sa, per))).clip(-1, 1);
             NDArray r = refine ? refiner.network().refine(refiner.parameterStore(), x0hat, cond, nb.direction(), false) : x0hat;
             return r.sub(sm.create(x0, shape)).abs().mean().getFloat();
         }

@@ -151,7 +151,8 @@ public final class Trainer implements AutoCloseable {
             }
         }
         if (config.regression()) return NoisedBatch.regression(pairs, dirs, config.labelDropout(), volumeSize, rng);
-        return NoisedBatch.draw(pairs, dirs, model.schedule(), config.labelDropout(), volumeSize, rng);
+        NoisedBatch nb = NoisedBatch.draw(pairs, dirs, model.schedule(), config.labelDropout(), volumeSize, rng);
+        return config.predictsX0() ? nb.targetingX0(pairs) : nb;
     }
 
     private int pairIndex(long k) {
@@ -308,8 +309,9 @@ public final class Trainer implements AutoCloseable {
                         xt[v] = (float) (Math.sqrt(ab) * x0[v] + Math.sqrt(1 - ab) * eps[v]);
                     }
                     float[] hat = m.predictNoise(xt, p.source(d), t, d, p.label());
+                    float[] want = config.predictsX0() ? x0 : eps;
                     double s = 0;
-                    for (int v = 0; v < hat.length; v++) s += Math.abs(hat[v] - eps[v]);
+                    for (int v = 0; v < hat.length; v++) s += Math.abs(hat[v] - want[v]);
                     sum += s / hat.length;
                     count++;
                 }

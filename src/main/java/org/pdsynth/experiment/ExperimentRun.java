@@ -73,7 +73,8 @@ public final class ExperimentRun {
      * @param seed   seed of initialisation, training and sampling
      * @param aligner alignment to the model grid (N channels, grid, intensity map)
      * @param network network config of every method before the budget's width and the method's
-     *                switches are applied ({@link ModelConfig#defaults()} in {@code pds experiment})
+     *                switches are applied; its objective ({@code x0} or {@code epsilon}) is that of
+     *                every diffusion method (the regression baseline has its own)
      */
     public record Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, SubjectAligner aligner,
             ModelConfig network) {
@@ -82,9 +83,9 @@ public final class ExperimentRun {
                 throw new IllegalArgumentException("train, test, out, budget, aligner and network are required");
         }
 
-        /** The default 4 mm model grid, N = 8 and the default network. */
-        public Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed) {
-            this(train, test, out, budget, atlas, seed, SubjectAligner.defaults(), ModelConfig.defaults());
+        /** The default 4 mm model grid, N = 8 and the default network with the given diffusion objective. */
+        public Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, String objective) {
+            this(train, test, out, budget, atlas, seed, SubjectAligner.defaults(), ModelConfig.defaults().with("objective", objective));
         }
     }
 
@@ -221,7 +222,7 @@ public final class ExperimentRun {
         checkCancel(cancel);
         Budget b = o.budget();
         ModelConfig cfg = o.network().with("baseWidth", b.width()).with("seed", o.seed())
-                .with("patternAware", m.patternAware()).with("objective", m.regression() ? ModelConfig.REGRESSION : ModelConfig.EPSILON);
+                .with("patternAware", m.patternAware()).with("objective", m.regression() ? ModelConfig.REGRESSION : o.network().objective());
         TrainSettings ts = TrainSettings.defaults().with("steps", b.steps()).with("batchSize", b.batch()).with("learningRate", b.learningRate())
                 .with("warmupSteps", b.warmup()).with("checkpointEvery", Math.max(1, b.steps() / 4))
                 .with("logEvery", Math.max(1, b.steps() / 10));

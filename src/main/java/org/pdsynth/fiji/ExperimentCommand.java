@@ -35,6 +35,10 @@ public class ExperimentCommand extends PdsCommand {
             required = false, persist = false)
     private File atlas;
 
+    @Parameter(label = "Network output", description = "of the diffusion methods: x0 (as pds train's default) or epsilon (DESIGN 4.5)",
+            choices = {"x0", "epsilon"}, required = false, persist = false)
+    private String objective = "x0";
+
     @Parameter(label = "Seed", required = false, persist = false)
     private long seed = 1;
 
@@ -45,7 +49,7 @@ public class ExperimentCommand extends PdsCommand {
     public void run() {
         try {
             ExperimentRun.Results r = ExperimentRun.run(new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
-                    Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed),
+                    Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, objective),
                     line -> status("PDS experiment: " + line), cancelled());
             results = "results written to " + r.resultsMd();
         } catch (Exception e) {

@@ -110,6 +110,11 @@ public class TrainCommand extends PdsCommand {
             required = false, persist = false)
     private boolean patternAware = true;
 
+    @Parameter(label = "Network output", description = "what the network predicts and its L1 loss compares: x0 (the clean target; "
+            + "samples well after short CPU training) or epsilon (the noise, DESIGN 4.5)", choices = {"x0", "epsilon"},
+            required = false, persist = false)
+    private String objective = "x0";
+
     @Parameter(label = "Loss weight lambda", description = "weight of the disease regions in the loss (1 + lambda W); 0 = off",
             required = false, persist = false)
     private double lambda = 1.0;
@@ -130,7 +135,7 @@ public class TrainCommand extends PdsCommand {
             if (model != null && !stageList.contains(2)) throw new IllegalArgumentException("--model names a stage-1 model to continue with --stages 2");
             if (model != null && !model.getCanonicalFile().equals(dest.getCanonicalFile())) ModelFolder.copy(model.toPath(), dest.toPath());
             ModelConfig cfg = config == null ? ModelConfig.defaults() : ModelConfig.fromJson(Files.readString(config.toPath()));
-            cfg = cfg.with("seed", seed).with("patternAware", patternAware);
+            cfg = cfg.with("seed", seed).with("patternAware", patternAware).with("objective", objective);
             if (width > 0) cfg = cfg.with("baseWidth", width);
             TrainSettings ts = TrainSettings.defaults().with("steps", steps).with("batchSize", batch).with("learningRate", lr)
                     .with("warmupSteps", warmup).with("checkpointEvery", checkpointEvery).with("logEvery", Math.max(1, Math.min(10, steps / 20)));

@@ -41,10 +41,14 @@ import java.util.Map;
  *                             needs no atlas; {@code pds train} turns it on when given an atlas)
  * @param patternAwareLevels   number of coarsest levels with that module (default 2)
  * @param refiner              stage-2 refiner settings
- * @param objective            what the network learns: {@value #EPSILON} (the diffusion noise
- *                             estimator, default) or {@value #REGRESSION} (the one-step L1
+ * @param objective            what the network outputs and its L1 loss compares: {@value #EPSILON}
+ *                             (the noise eps, DESIGN 4.5; default), {@value #X0} (the clean
+ *                             target x0 from the same noisy input: the same diffusion and DDIM,
+ *                             with x0 read directly instead of (x_t - sqrt(1-ab) eps)/sqrt(ab),
+ *                             which near t = T-1 divides by sqrt(ab) ~ 5e-5 and turns a small eps
+ *                             error into a saturated x0), or {@value #REGRESSION} (the one-step L1
  *                             regression baseline of the experiment runner: input x_t = 0, t = 0,
- *                             output = the target x0 itself; sampling is one forward pass)
+ *                             output = x0; sampling is one forward pass)
  */
 public record ModelConfig(
         int formatVersion,
@@ -72,6 +76,8 @@ public record ModelConfig(
     public static final int DIRECTIONS = 2;
     /** {@link #objective()} of a diffusion noise estimator. */
     public static final String EPSILON = "epsilon";
+    /** {@link #objective()} of a diffusion network that outputs the clean target x0. */
+    public static final String X0 = "x0";
     /** {@link #objective()} of the one-step regression baseline. */
     public static final String REGRESSION = "regression";
 
@@ -108,6 +114,11 @@ public record ModelConfig(
     public static ModelConfig defaults() {
         return new ModelConfig(1, 8, 32, List.of(1, 2, 2, 4), 1, 4, 8, 128, List.of(48, 56, 48),
                 1000, 0.2, 42L, false, 2, RefinerSettings.defaults(), EPSILON);
+    }
+
+    /** True when the network outputs x0 ({@value #X0} or {@value #REGRESSION}), false when it outputs eps. */
+    public boolean predictsX0() {
+        return X0.equals(objective) || REGRESSION.equals(objective);
     }
 
     /** True for the one-step regression baseline ({@value #REGRESSION}). */
@@ -174,8 +185,8 @@ public record ModelConfig(
                         "must divide the width " + width(l) + " of pattern-aware level " + l + ", got " + attentionHeads);
             }
         }
-        require(EPSILON.equals(objective) || REGRESSION.equals(objective), "objective",
-                "must be '" + EPSILON + "' or '" + REGRESSION + "', got " + objective);
+        require(EPSILON.equals(objective) || X0.equals(objective) || REGRESSION.equals(objective), "objective",
+                "must be '" + EPSILON + "', '" + X0 + "' or '" + REGRESSION + "', got " + objective);
         require(refiner != null, "refiner", "is missing");
         require(refiner.baseWidth() >= 1 && refiner.channelMultipliers() != null && !refiner.channelMultipliers().isEmpty(),
                 "refiner", "needs baseWidth >= 1 and at least one level");

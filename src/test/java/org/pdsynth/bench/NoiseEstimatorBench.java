@@ -42,7 +42,7 @@ public final class NoiseEstimatorBench {
         int fb = 1;                                 // forward = one DDIM step: batch 1
         int warmup = Integer.parseInt(arg(args, "--warmup", "2"));
         int iters = Integer.parseInt(arg(args, "--iters", "5"));
-        String mode = arg(args, "--mode", "all");   // all | speed | synthesis
+        String mode = arg(args, "--mode", "all");   // all | speed | synthesis | memory
         boolean synthesis = !mode.equals("speed");
         boolean speed = !mode.equals("synthesis");
         String json = arg(args, "--json", null);
@@ -50,6 +50,28 @@ public final class NoiseEstimatorBench {
         Engines.pytorch(threads);
         int[] zyx = Arrays.stream(grid.split(",")).mapToInt(Integer::parseInt).toArray();
         ModelConfig config = ModelConfig.defaults().with("channels", channels).with("gridZYX", List.of(zyx[0], zyx[1], zyx[2]));
+        int width = Integer.parseInt(arg(args, "--width", "0"));
+        if (width > 0) config = config.with("baseWidth", width);
+        if (mode.equals("memory")) {
+            // resident memory (VmRSS, MiB) every 50 steps of one 500-step DDIM synthesis: flat means no per-step leak
+            int total = Integer.parseInt(arg(args, "--steps", "500"));
+            Engines.pytorch(threads);
+            try (DiffusionModel model = DiffusionModel.create(config)) {
+                float[] src = randomPairs(1, channels, zyx).get(0).fmri();
+                List<String> rows = new ArrayList<>();
+                new DdimSampler(model).sample(src, 0, 3, DdimSampler.Options.defaults().withSteps(total), (d, t) -> {
+                    if (d % 50 == 0) {
+                        try {
+                            rows.add(String.format(Locale.ROOT, "%d:%.1f", d, rssMiB()));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }, null);
+                System.out.println("width " + config.baseWidth() + ", grid " + grid + ", N " + channels + "; step:VmRSS MiB " + String.join(" ", rows));
+            }
+            return;
+        }
         List<Double> fwd = new ArrayList<>();
         List<Double> train = new ArrayList<>();
         List<Double> fwdCpu = new ArrayList<>();
@@ -147,6 +169,13 @@ public final class NoiseEstimatorBench {
     }
 
     /** Peak resident set size of this process (VmHWM), MiB. */
+    static double rssMiB() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+        }
+        return Double.NaN;
+    }
+
     static double peakRssMiB() throws java.io.IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;

@@ -63,4 +63,33 @@ class RegressionObjectiveTest {
         assertTrue(e.getMessage().contains("'objective'") && e.getMessage().contains("gan"), e.getMessage());
         assertEquals(ModelConfig.EPSILON, ModelConfig.fromJson("{}").objective(), "configs written before the field load as epsilon");
     }
+
+    @Test
+    void x0ObjectiveKeepsTheNoisyInputsTargetsTheCleanVolumeAndSamplesFromTheOutput() {
+        ModelConfig x0 = TinySetup.config().with("objective", ModelConfig.X0);
+        try (DiffusionModel model = DiffusionModel.create(x0);
+             Trainer trainer = new Trainer(model, TinySetup.pairs(2), TinySetup.settings(5));
+             DiffusionModel epsModel = DiffusionModel.create(TinySetup.config());
+             Trainer epsTrainer = new Trainer(epsModel, TinySetup.pairs(2), TinySetup.settings(5))) {
+            NoisedBatch b = trainer.batchFor(0), e = epsTrainer.batchFor(0);
+            assertArrayEquals(e.xt(), b.xt(), "same noisy inputs as the epsilon objective");
+            assertArrayEquals(e.t(), b.t());
+            // x_t = sqrt(ab) x0 + sqrt(1 - ab) eps: the x0 target and the eps of the same draw agree
+            int n = b.xt().length / b.batch();
+            double ab = model.schedule().alphaBar(b.t()[0]);
+            for (int v = 0; v < n; v += 97)
+                assertEquals(b.xt()[v], Math.sqrt(ab) * b.eps()[v] + Math.sqrt(1 - ab) * e.eps()[v], 1e-4);
+
+            // one DDIM step (t = T-1 straight to x0): the result is the network's clipped output at the initial noise
+            TrainingPair p = TinySetup.pairs(1).get(0);
+            float[] c = p.source(1);
+            DdimSampler.Result r = new DdimSampler(model).sample(c, 1, ModelConfig.NULL_LABEL,
+                    DdimSampler.Options.defaults().withSteps(1).withSeed(4), null, null);
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+            float[] xT = new float[c.length];
+            for (int v = 0; v < xT.length; v++) xT[v] = (float) rng.nextGaussian();
+            float[] out = model.predictNoise(xT, c, x0.timesteps() - 1, 1, ModelConfig.NULL_LABEL);
+            for (int v = 0; v < out.length; v++) assertEquals(Math.max(-1f, Math.min(1f, out[v])), r.mean()[v], 1e-5f);
+        }
+    }
 }
