@@ -140,6 +140,7 @@ final class RegionSignals {
         int x0 = left;
         for (Map.Entry<Diagnosis, double[][]> e : means.entrySet()) {
             g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(1f));
             g.drawRect(x0, top, panelW, panelH);
             g.drawString(e.getKey().toString(), x0 + panelW / 2 - 10, top - 5);
             if (x0 == left)
