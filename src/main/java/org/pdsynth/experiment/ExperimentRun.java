@@ -132,10 +132,12 @@ public final class ExperimentRun {
                 log.accept("no voxelwise template for " + m + ": " + e.getMessage());
             }
         }
+        Map<String, Img<FloatType>> masks = new LinkedHashMap<>();
+        for (Subject s : test) if (s.mask() != null) masks.put(s.subject(), NiftiReader.read(s.mask()).data());
         List<Score> scores = new ArrayList<>();
         Map<Method, Map<String, Img<FloatType>>> shown = new LinkedHashMap<>();
         for (Subject s : test) {
-            Img<FloatType> mask = s.mask() == null ? null : NiftiReader.read(s.mask()).data();
+            Img<FloatType> mask = masks.get(s.subject());
             for (Modality target : Modality.values()) {
                 Img<FloatType> tpl = template.get(target);
                 if (tpl != null) scores.add(new Score(null, s.subject(), s.label(), target, compare(truth.get(s.subject() + "/" + target).data(), tpl, mask)));
@@ -149,7 +151,7 @@ public final class ExperimentRun {
                 int k = 0;
                 for (Subject s : test) {
                     k++;
-                    Img<FloatType> mask = s.mask() == null ? null : NiftiReader.read(s.mask()).data();
+                    Img<FloatType> mask = masks.get(s.subject());
                     for (Modality from : Modality.values()) {
                         checkCancel(cancel);
                         Modality target = from.other();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.pdsynth.diagnosis.DiagnosisReport;
+import org.pdsynth.diagnosis.Protocol;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.nifti.NiftiFiles;
 import org.pdsynth.volume.Modality;
@@ -109,11 +110,10 @@ final class ResultsWriter {
                     + "| train hybrid (synthetic dMRI), test real | train hybrid (synthetic fMRI), test real | train synthetic, test real |\n"
                     + "|---|---|---|---|---|---|\n");
             for (Map.Entry<Method, List<DiagnosisReport>> e : diag.entrySet()) {
-                // order from ExperimentRun: for replaced in (FMRI, DWI): REAL_HYBRID, HYBRID_REAL; then SYNTHETIC_REAL
                 List<DiagnosisReport> r = e.getValue();
-                DiagnosisReport rhDwi = find(r, "real-hybrid", Modality.DWI), rhFmri = find(r, "real-hybrid", Modality.FMRI);
-                DiagnosisReport hrDwi = find(r, "hybrid-real", Modality.DWI), hrFmri = find(r, "hybrid-real", Modality.FMRI);
-                DiagnosisReport sr = find(r, "synthetic-real", null);
+                DiagnosisReport rhDwi = find(r, Protocol.REAL_HYBRID, Modality.DWI), rhFmri = find(r, Protocol.REAL_HYBRID, Modality.FMRI);
+                DiagnosisReport hrDwi = find(r, Protocol.HYBRID_REAL, Modality.DWI), hrFmri = find(r, Protocol.HYBRID_REAL, Modality.FMRI);
+                DiagnosisReport sr = find(r, Protocol.SYNTHETIC_REAL, null);
                 md.append("| ").append(e.getKey().title()).append(" | ").append(acc(rhDwi)).append(" | ").append(acc(rhFmri)).append(" | ")
                         .append(acc(hrDwi)).append(" | ").append(acc(hrFmri)).append(" | ").append(acc(sr)).append(" |\n");
                 for (DiagnosisReport d : r) dcsv.append(diagRow(e.getKey().title(), d));
@@ -152,10 +152,10 @@ final class ResultsWriter {
         return String.format(Locale.ROOT, "%.4f,%.4f,%.6f,%.6f,%.6f,%.6f", sp.mean(), sp.std(), ss.mean(), ss.std(), sa.mean(), sa.std());
     }
 
-    private static DiagnosisReport find(List<DiagnosisReport> r, String protocol, Modality replaced) {
+    /** The report of {@code p} (with {@code replaced} as its synthetic modality unless null), or null. */
+    private static DiagnosisReport find(List<DiagnosisReport> r, Protocol p, Modality replaced) {
         for (DiagnosisReport d : r)
-            if (d.protocol().toString().equals(protocol) || d.protocol().name().equalsIgnoreCase(protocol.replace('-', '_')))
-                if (replaced == null || d.replaced() == replaced) return d;
+            if (d.protocol() == p && (replaced == null || d.replaced() == replaced)) return d;
         return null;
     }
 
@@ -164,7 +164,7 @@ final class ResultsWriter {
     }
 
     private static String diagRow(String method, DiagnosisReport d) {
-        return String.format(Locale.ROOT, "\"%s\",%s,%s,%d,%d,%.4f,%.4f,%.4f%n", method, d.protocol().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        return String.format(Locale.ROOT, "\"%s\",%s,%s,%d,%d,%.4f,%.4f,%.4f%n", method, d.protocol().cliName(),
                 d.replaced() == null ? "" : d.replaced(), d.subjects(), d.folds(), d.accuracy(), d.chanceAccuracy(), d.macroF1());
     }
 }

@@ -4,7 +4,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +24,7 @@ import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.Montage;
 import org.pdsynth.metrics.VolumeMetrics;
 import org.pdsynth.model.ModelConfig;
-import org.pdsynth.nifti.GradientTable;
 import org.pdsynth.nifti.NiftiFiles;
-import org.pdsynth.nifti.NiftiImage;
 import org.pdsynth.nifti.NiftiReader;
 import org.pdsynth.nifti.NiftiWriter;
 import org.pdsynth.phantom.PhantomCohort;
@@ -39,7 +36,6 @@ import org.pdsynth.volume.Segmenter;
 import org.pdsynth.volume.Subject;
 import org.pdsynth.volume.SubjectAligner;
 import org.pdsynth.volume.Volume;
-import org.pdsynth.volume.VolumeArrays;
 
 /**
  * The demo, from nothing to figures: simulate a small phantom cohort, take a model (given, the
