@@ -1,6 +1,13 @@
 package org.pdsynth.phantom;
 
-/** Principal eigenvector of a symmetric 3x3 matrix (cyclic Jacobi rotations). */
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
+
+/**
+ * Principal eigenvector of a symmetric 3x3 matrix, by Apache Commons Math's
+ * {@link EigenDecomposition} (the copy Fiji ships); what remains here is the phantom's sign
+ * convention and the zero-matrix case.
+ */
 final class Eigen3 {
     private Eigen3() {}
 
@@ -10,45 +17,16 @@ final class Eigen3 {
      * component is positive; (0, 0, 0) for the zero matrix.
      */
     static double[] principal(double a00, double a01, double a02, double a11, double a12, double a22) {
-        double[][] a = {{a00, a01, a02}, {a01, a11, a12}, {a02, a12, a22}};
-        double[][] v = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
-        double scale = Math.abs(a00) + Math.abs(a11) + Math.abs(a22) + Math.abs(a01) + Math.abs(a02) + Math.abs(a12);
-        if (scale == 0) return new double[3];
-        for (int sweep = 0; sweep < 50; sweep++) {
-            double off = Math.abs(a[0][1]) + Math.abs(a[0][2]) + Math.abs(a[1][2]);
-            if (off <= 1e-15 * scale) break;
-            for (int p = 0; p < 2; p++) {
-                for (int q = p + 1; q < 3; q++) {
-                    if (a[p][q] == 0) continue;
-                    double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    if (theta == 0) t = 1;
-                    double c = 1 / Math.sqrt(t * t + 1), s = t * c;
-                    for (int k = 0; k < 3; k++) {
-                        double akp = a[k][p], akq = a[k][q];
-                        a[k][p] = c * akp - s * akq;
-                        a[k][q] = s * akp + c * akq;
-                    }
-                    for (int k = 0; k < 3; k++) {
-                        double apk = a[p][k], aqk = a[q][k];
-                        a[p][k] = c * apk - s * aqk;
-                        a[q][k] = s * apk + c * aqk;
-                    }
-                    for (int k = 0; k < 3; k++) {
-                        double vkp = v[k][p], vkq = v[k][q];
-                        v[k][p] = c * vkp - s * vkq;
-                        v[k][q] = s * vkp + c * vkq;
-                    }
-                }
-            }
-        }
+        if (a00 == 0 && a01 == 0 && a02 == 0 && a11 == 0 && a12 == 0 && a22 == 0) return new double[3];
+        EigenDecomposition d = new EigenDecomposition(MatrixUtils.createRealMatrix(new double[][] {
+            {a00, a01, a02}, {a01, a11, a12}, {a02, a12, a22}}));
+        double[] ev = d.getRealEigenvalues();
         int best = 0;
-        for (int i = 1; i < 3; i++) if (a[i][i] > a[best][best]) best = i;
-        double[] e = {v[0][best], v[1][best], v[2][best]};
-        double n = Math.sqrt(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]);
+        for (int k = 1; k < 3; k++) if (ev[k] > ev[best]) best = k;
+        double[] e = d.getEigenvector(best).toArray();
         int big = 0;
-        for (int i = 1; i < 3; i++) if (Math.abs(e[i]) > Math.abs(e[big])) big = i;
-        double sgn = e[big] < 0 ? -1 : 1;
+        for (int k = 1; k < 3; k++) if (Math.abs(e[k]) > Math.abs(e[big])) big = k;
+        double n = Math.sqrt(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]), sgn = e[big] < 0 ? -1 : 1;
         return new double[] {sgn * e[0] / n, sgn * e[1] / n, sgn * e[2] / n};
     }
 }
