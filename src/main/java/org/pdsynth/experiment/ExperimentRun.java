@@ -98,7 +98,13 @@ public final class ExperimentRun {
 
     private ExperimentRun() {}
 
+    /** {@link #run(Options, Consumer, BooleanSupplier, Figures)} without figures (their numbers are still written). */
     public static Results run(Options o, Consumer<String> log, BooleanSupplier cancel) throws Exception {
+        return run(o, log, cancel, Figures.NONE);
+    }
+
+    /** Runs the experiment; {@code figures} draws the plots (the Fiji layer passes ImageJ plots). */
+    public static Results run(Options o, Consumer<String> log, BooleanSupplier cancel, Figures figures) throws Exception {
         long start = System.nanoTime();
         Path out = o.out().toAbsolutePath();
         List<Subject> train = both(Cohort.read(o.train()));
@@ -174,7 +180,7 @@ public final class ExperimentRun {
 
         Files.createDirectories(out);
         montages(out, test.get(0), truth, template, shown, seg.channels() / 2);
-        RegionSignals.write(out, atlasFile, test, truth, shown.keySet().stream().toList(), out.resolve("synthetic"), seg.channels() / 2);
+        RegionSignals.write(out, atlasFile, test, truth, shown.keySet().stream().toList(), out.resolve("synthetic"), seg.channels() / 2, figures);
 
         // diagnosis: real/real once, then each method's synthetic set in the other protocols
         int folds = folds(test);

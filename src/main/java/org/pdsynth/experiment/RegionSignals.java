@@ -1,12 +1,5 @@
 package org.pdsynth.experiment;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
@@ -35,17 +27,14 @@ import org.pdsynth.volume.VolumeArrays;
  * one channel inside each disease-related atlas region ({@link AtlasWeightMap#DEFAULT_REGIONS}
  * present in the atlas; else the atlas' first 12 regions), averaged over the test subjects of
  * each group, for the truth and for every method's synthesis. Units: the modality's intensity
- * units. Writes {@code regions.csv} (the numbers) and {@code region-signal-<target>.png}
- * (one panel per group, one line per source).
+ * units. Writes {@code regions.csv} (the numbers) and hands each target and group to
+ * {@link Figures#regionSignal} as {@code region-signal-<target>-<group>.png}.
  */
 final class RegionSignals {
-    private static final Color[] COLORS = {new Color(230, 159, 0), new Color(86, 180, 233), new Color(0, 158, 115),
-        new Color(213, 94, 0), new Color(204, 121, 167), new Color(0, 114, 178)};
-
     private RegionSignals() {}
 
     static void write(Path out, Path atlasFile, List<Subject> test, Map<String, Volume> truth, List<Method> methods, Path synthRoot,
-            int channel) throws IOException {
+            int channel, Figures figures) throws IOException {
         StringBuilder csv = new StringBuilder("target,group,region,source,mean,subjects\n");
         for (Modality target : Modality.values()) {
             String name = target == Modality.DWI ? "dwi" : "fmri";
@@ -83,8 +72,9 @@ final class RegionSignals {
                     for (int r = 0; r < regions.size(); r++)
                         csv.append(String.format(Locale.ROOT, "%s,%s,%s,\"%s\",%.6g,%d%n", name, d, regionNames.get(r), sources.get(k), m[k][r], n));
             }
-            BufferedImage img = plot(name + " channel " + channel + ": mean signal per region and group", regionNames, sources, means);
-            NiftiFiles.writeAtomically(out.resolve("region-signal-" + name + ".png"), o -> ImageIO.write(img, "png", o));
+            for (Map.Entry<Diagnosis, double[][]> e : means.entrySet())
+                figures.regionSignal(out.resolve("region-signal-" + name + "-" + e.getKey() + ".png"),
+                        new Figures.RegionSignal(name, channel, e.getKey().toString(), counts.get(e.getKey()), regionNames, sources, e.getValue()));
         }
         NiftiFiles.writeAtomically(out.resolve("regions.csv"), o -> o.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
     }
@@ -114,75 +104,5 @@ final class RegionSignals {
 
     private static void add(double[] acc, double[] v) {
         for (int i = 0; i < acc.length; i++) acc[i] += v[i];
-    }
-
-    private static BufferedImage plot(String title, List<String> regions, List<String> sources, Map<Diagnosis, double[][]> means) {
-        int panelW = 360, panelH = 300, left = 60, top = 40, bottom = 110, legendH = 18 * sources.size() + 10;
-        int w = left + means.size() * (panelW + 20) + 10, h = top + panelH + bottom + legendH;
-        BufferedImage img = new BufferedImage(Math.max(w, 400), h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), h);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString(title, 10, 20);
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (double[][] m : means.values()) for (double[] row : m) for (double v : row) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        if (!(hi > lo)) hi = lo + 1;
-        double pad = 0.05 * (hi - lo);
-        lo -= pad;
-        hi += pad;
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        int x0 = left;
-        for (Map.Entry<Diagnosis, double[][]> e : means.entrySet()) {
-            g.setColor(Color.BLACK);
-            g.setStroke(new BasicStroke(1f));
-            g.drawRect(x0, top, panelW, panelH);
-            g.drawString(e.getKey().toString(), x0 + panelW / 2 - 10, top - 5);
-            if (x0 == left)
-                for (int k = 0; k <= 4; k++) {
-                    double v = lo + k * (hi - lo) / 4;
-                    int y = top + panelH - (int) Math.round(k * panelH / 4.0);
-                    g.drawString(String.format(Locale.ROOT, "%.4g", v), 2, y + 4);
-                }
-            int n = regions.size();
-            for (int r = 0; r < n; r++) {
-                int x = x0 + (int) Math.round((r + 0.5) * panelW / n);
-                AffineTransform keep = g.getTransform();
-                g.translate(x + 4, top + panelH + 6);
-                g.rotate(Math.PI / 2);
-                g.setColor(Color.DARK_GRAY);
-                g.drawString(regions.get(r), 0, 0);
-                g.setTransform(keep);
-            }
-            double[][] m = e.getValue();
-            for (int k = m.length - 1; k >= 0; k--) {
-                g.setColor(k == 0 ? Color.BLACK : COLORS[(k - 1) % COLORS.length]);
-                g.setStroke(new BasicStroke(k == 0 ? 3f : 1.5f));
-                int px = -1, py = -1;
-                for (int r = 0; r < n; r++) {
-                    int x = x0 + (int) Math.round((r + 0.5) * panelW / n);
-                    int y = top + panelH - (int) Math.round((m[k][r] - lo) / (hi - lo) * panelH);
-                    if (px >= 0) g.drawLine(px, py, x, y);
-                    g.fillOval(x - 3, y - 3, 6, 6);
-                    px = x;
-                    py = y;
-                }
-            }
-            x0 += panelW + 20;
-        }
-        int ly = top + panelH + bottom;
-        for (int k = 0; k < sources.size(); k++) {
-            g.setColor(k == 0 ? Color.BLACK : COLORS[(k - 1) % COLORS.length]);
-            g.fillRect(left, ly + 18 * k, 24, 4);
-            g.setColor(Color.BLACK);
-            g.drawString(sources.get(k), left + 32, ly + 18 * k + 6);
-        }
-        g.dispose();
-        return img;
     }
 }

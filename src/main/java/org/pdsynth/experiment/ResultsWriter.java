@@ -123,7 +123,7 @@ final class ResultsWriter {
         md.append("## Training time\n\n| Network / stage | seconds |\n|---|---|\n");
         for (Map.Entry<String, Double> e : seconds.entrySet()) md.append(String.format(Locale.ROOT, "| %s | %.0f |%n", e.getKey(), e.getValue()));
         md.append("\nFigures: `montage-dwi.png`, `montage-fmri.png` (all methods, first test subject), `montages/` (truth beside each "
-                + "method), `region-signal-dwi.png`, `region-signal-fmri.png` (numbers in `regions.csv`).\n");
+                + "method), `region-signal-<target>-<group>.png` (ImageJ plots, their data in the `.csv` beside each; all numbers in `regions.csv`).\n");
 
         NiftiFiles.writeAtomically(out.resolve("results.csv"), w -> w.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
         NiftiFiles.writeAtomically(out.resolve("per-subject.csv"), w -> w.write(per.toString().getBytes(StandardCharsets.UTF_8)));

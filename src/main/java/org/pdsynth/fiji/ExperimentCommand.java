@@ -50,7 +50,7 @@ public class ExperimentCommand extends PdsCommand {
         try {
             ExperimentRun.Results r = ExperimentRun.run(new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
                     Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, objective),
-                    line -> status("PDS experiment: " + line), cancelled());
+                    line -> status("PDS experiment: " + line), cancelled(), Plots.experimentFigures());
             results = "results written to " + r.resultsMd();
         } catch (Exception e) {
             throw failure(e);

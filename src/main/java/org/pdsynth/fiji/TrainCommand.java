@@ -30,10 +30,16 @@ import org.scijava.plugin.Plugin;
  * keeps; the same atlas gives the loss weight map W of {@code --regions} (lambda {@code --lambda}).
  * {@code --stages 1,2} also trains the stage-2 refiner; {@code --stages 2 --model DIR} adds it
  * to an existing stage-1 model.
+ *
+ * <p>The loss is plotted as the run goes ({@link TrainingLossPlot}: a live ImageJ plot window in
+ * Fiji) and written to the model folder as {@value #LOSS_PLOT} and {@code training-loss.csv}.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>PDS>Train Model", headless = true,
         description = "Train the conditional diffusion model on a cohort")
 public class TrainCommand extends PdsCommand {
+    /** The loss plot in the model folder (PNG; its data in {@code training-loss.csv}). */
+    public static final String LOSS_PLOT = "training-loss.png";
+
     @Parameter(label = "Cohort manifest", description = "participants.csv (subject,label,fmri,dwi,bval,bvec,mask)", persist = false)
     private File cohort;
 
@@ -151,12 +157,20 @@ public class TrainCommand extends PdsCommand {
             List<String> weighted = regions == null || regions.isBlank() ? null
                     : Arrays.stream(regions.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
             StringBuilder log = new StringBuilder();
-            List<TrainingRun.Validation> v = TrainingRun.run(new TrainingRun.Options(cohort.toPath(), dest.toPath(), cfg, ts,
-                    validationFraction, seed, resume, validationSubjects, validationSteps, aligner, a, weighted, stageList, refinerSteps), line -> {
-                        status("PDS train: " + line);
-                        log.append(line).append('\n');
-                    }, cancelled());
-            report = String.format(Locale.ROOT, "model folder %s (%d validation results)%s", dest, v.size(),
+            TrainingLossPlot lossPlot = new TrainingLossPlot(dest.getName(), true);
+            List<TrainingRun.Validation> v;
+            try {
+                v = TrainingRun.run(new TrainingRun.Options(cohort.toPath(), dest.toPath(), cfg, ts,
+                        validationFraction, seed, resume, validationSubjects, validationSteps, aligner, a, weighted, stageList, refinerSteps), line -> {
+                            status("PDS train: " + line);
+                            log.append(line).append('\n');
+                            lossPlot.line(line);
+                        }, cancelled());
+            } finally {
+                if (dest.isDirectory() && !lossPlot.points().stream().allMatch(List::isEmpty))
+                    lossPlot.save(dest.toPath().resolve(LOSS_PLOT));
+            }
+            report = String.format(Locale.ROOT, "model folder %s (%d validation results; loss plot %s)%s", dest, v.size(), LOSS_PLOT,
                     isCanceled() ? "; stopped early: resume with --resume" : "");
         } catch (Exception e) {
             throw failure(e);

@@ -59,7 +59,7 @@ class ExperimentRunTest {
         Path test = TinyCohort.write(dir.resolve("test"), 6);
         Path out = dir.resolve("exp");
         List<String> log = new ArrayList<>();
-        ExperimentRun.Results r = ExperimentRun.run(options(train, test, out), log::add, null);
+        ExperimentRun.Results r = ExperimentRun.run(options(train, test, out), log::add, null, org.pdsynth.fiji.Plots.experimentFigures());
 
         // 5 methods + template, 6 test subjects, 2 directions
         assertEquals(6 * 6 * 2, r.scores().size());
@@ -96,12 +96,21 @@ class ExperimentRunTest {
                 && x.target() == Modality.DWI).findFirst().orElseThrow();
         assertEquals(VolumeMetrics.compare(truth, VolumeArrays.wrap(mean, truth.dimensionsAsLongArray())).psnr(), tpl.report().psnr(), 1e-3);
 
-        BufferedImage plot = ImageIO.read(out.resolve("region-signal-dwi.png").toFile());
-        assertTrue(plot.getWidth() > 400 && plot.getHeight() > 300);
+        // the ImageJ plot of each target and group: its image and its data table (x = region, one column per source)
+        BufferedImage plot = ImageIO.read(out.resolve("region-signal-dwi-NC.png").toFile());
+        assertTrue(plot.getWidth() >= 600 && plot.getHeight() >= 400, plot.getWidth() + "x" + plot.getHeight());
+        List<String> table = Files.readAllLines(out.resolve("region-signal-dwi-NC.csv"));
+        assertEquals(1 + 2, table.size(), String.join("\n", table));
+        assertTrue(table.get(0).contains("truth"), table.get(0));
+        assertEquals(1 + 6, table.get(0).split(",").length, table.get(0));
         List<String> regions = Files.readAllLines(out.resolve("regions.csv"));
         // 2 targets x 3 groups x 2 regions x (truth + 5 methods)
         assertEquals(1 + 2 * 3 * 2 * 6, regions.size());
         assertTrue(regions.stream().anyMatch(l -> l.startsWith("dwi,NC,Hippocampus_L,\"truth\",")));
+        // the plot shows the numbers of regions.csv: truth, NC, first region
+        String[] first = regions.stream().filter(l -> l.startsWith("dwi,NC,") && l.contains("\"truth\"")).findFirst().orElseThrow().split(",");
+        double plotted = Double.parseDouble(table.get(1).split(",")[1]);
+        assertEquals(Double.parseDouble(first[4]), plotted, 1e-4 * Math.abs(plotted) + 1e-6, table.get(1));
 
         // restart: trainings and syntheses are reused, the figures are the same
         List<String> again = new ArrayList<>();

@@ -111,6 +111,15 @@ class PdsCliTest {
         assertEquals(d, o.get("mae").getAsDouble(), 1e-6);
         assertEquals(10 * Math.log10(1 / (d * d)), o.get("psnr").getAsDouble(), 1e-4);
         assertEquals(1.0, o.get("data_range").getAsDouble());
+        // --plots: the per-channel ImageJ plots, headless, as PNG + CSV with the report's numbers
+        Result plotted = run("metrics", "--reference", dir.resolve("ref.nii").toString(), "--test", dir.resolve("tst.nii").toString(),
+                "--json", "--plots", dir.resolve("m").toString());
+        assertEquals(0, plotted.code(), plotted.err());
+        assertTrue(javax.imageio.ImageIO.read(dir.resolve("m-psnr.png").toFile()).getWidth() > 300);
+        java.util.List<String> psnrCsv = java.nio.file.Files.readAllLines(dir.resolve("m-psnr.csv"));
+        assertEquals(2, psnrCsv.size(), String.join("\n", psnrCsv));
+        assertEquals(o.get("psnr").getAsDouble(), Double.parseDouble(psnrCsv.get(1).split(",")[1]), 1e-4);
+        assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("m-ssim.csv")));
         Result bad = run("metrics", "--reference", dir.resolve("ref.nii").toString(), "--test", dir.resolve("nope.nii").toString());
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("nope.nii"), bad.err());
