@@ -1,0 +1,5 @@
+#@ IOService io
+#@ File input
+#@output Object image
+
+image = io.open(input.getPath())
