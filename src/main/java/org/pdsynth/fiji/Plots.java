@@ -43,7 +43,8 @@ public final class Plots {
 
     /**
      * Writes {@code png} (the plot's image) and the CSV of the same stem beside it (the plot's
-     * data: one X column, one column per series, named by the series labels), each atomically.
+     * data, as its List window shows it: the x column, one column per series named by the series
+     * label, and for a category axis a last column {@code category} with the names), each atomically.
      * Returns the CSV path.
      */
     public static Path save(Plot plot, Path png) throws IOException {
@@ -56,6 +57,16 @@ public final class Plots {
         String name = png.getFileName().toString();
         Path csv = dir.resolve((name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name) + ".csv");
         ResultsTable rt = plot.getResultsTableWithLabels();
+        String xLabel = plot.getLabel('x');
+        if (xLabel != null && xLabel.startsWith("{") && xLabel.endsWith("}")) {
+            // a category axis: name the x column and give each row its category
+            String[] cats = xLabel.substring(1, xLabel.length() - 1).split(",");
+            rt.renameColumn(rt.getColumnHeading(0), "x");
+            for (int r = 0; r < rt.size(); r++) {
+                int k = (int) Math.round(rt.getValueAsDouble(0, r));
+                rt.setValue("category", r, k >= 0 && k < cats.length ? cats[k] : "");
+            }
+        }
         Path tmp = Files.createTempFile(dir, "." + csv.getFileName(), ".partial.csv");
         try {
             rt.saveAs(tmp.toString());
@@ -89,8 +100,8 @@ public final class Plots {
     public static Plot regionSignal(Figures.RegionSignal f) {
         List<String> regions = f.regions();
         Plot p = new Plot("Region signal " + f.target() + " " + f.group(), "{" + String.join(",", regions) + "}",
-                f.target() + " channel " + f.channel() + " (mean in region)");
-        p.setSize(Math.max(600, 105 * regions.size()), 420);
+                f.target() + (f.channel() >= 0 ? " channel " + f.channel() : "") + " (mean in region)");
+        p.setSize(Math.min(1100, Math.max(600, 105 * regions.size())), 420);
         double[] x = new double[regions.size()];
         for (int r = 0; r < x.length; r++) x[r] = r;
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
@@ -120,6 +131,7 @@ public final class Plots {
             default -> throw new IllegalArgumentException("metric must be psnr or ssim, got '" + metric + "'");
         };
         Plot p = new Plot(title + " " + metric.toUpperCase(Locale.ROOT) + " per channel", "channel", psnr ? "PSNR (dB)" : "SSIM");
+        p.setSize(480, 320);
         int n = r.channels().size();
         double[] x = new double[n];
         for (int c = 0; c < n; c++) x[c] = c;

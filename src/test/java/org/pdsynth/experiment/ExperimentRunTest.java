@@ -102,11 +102,16 @@ class ExperimentRunTest {
         List<String> table = Files.readAllLines(out.resolve("region-signal-dwi-NC.csv"));
         assertEquals(1 + 2, table.size(), String.join("\n", table));
         assertTrue(table.get(0).contains("truth"), table.get(0));
-        assertEquals(1 + 6, table.get(0).split(",").length, table.get(0));
+        assertEquals(1 + 6 + 1, table.get(0).split(",").length, table.get(0)); // x, truth + 5 methods, category
         List<String> regions = Files.readAllLines(out.resolve("regions.csv"));
         // 2 targets x 3 groups x 2 regions x (truth + 5 methods)
         assertEquals(1 + 2 * 3 * 2 * 6, regions.size());
         assertTrue(regions.stream().anyMatch(l -> l.startsWith("dwi,NC,Hippocampus_L,\"truth\",")));
+        // regions.csv reads back into the figures that were drawn: 2 targets x 3 groups
+        List<Figures.RegionSignal> figs = Figures.RegionSignal.read(out.resolve("regions.csv"));
+        assertEquals(6, figs.size());
+        assertEquals("dwi", figs.get(0).target());
+        assertEquals(List.of("truth", "L1 regression U-Net", "conditional DDPM", "PDS w/o DA", "PDS w/o TR/MR", "PDS (full)"), figs.get(0).sources());
         // the plot shows the numbers of regions.csv: truth, NC, first region
         String[] first = regions.stream().filter(l -> l.startsWith("dwi,NC,") && l.contains("\"truth\"")).findFirst().orElseThrow().split(",");
         double plotted = Double.parseDouble(table.get(1).split(",")[1]);
