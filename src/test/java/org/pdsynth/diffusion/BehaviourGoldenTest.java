@@ -1,5 +1,8 @@
 package org.pdsynth.diffusion;
 
+import org.pdsynth.workflow.DefaultModel;
+import org.pdsynth.workflow.Synthesizer;
+import org.pdsynth.workflow.TinyCohort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
