@@ -13,7 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.pdsynth.experiment.Figures;
+import org.pdsynth.workflow.Figures;
 import org.pdsynth.metrics.ChannelMetrics;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.nifti.NiftiFiles;

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.pdsynth.experiment.Figures;
+import org.pdsynth.workflow.Figures;
 import org.pdsynth.fiji.MetricsCommand;
 import org.pdsynth.fiji.Plots;
 import org.pdsynth.fiji.SynthesizeDwiCommand;

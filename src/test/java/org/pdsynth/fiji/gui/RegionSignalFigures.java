@@ -1,7 +1,7 @@
 package org.pdsynth.fiji.gui;
 
 import java.nio.file.Path;
-import org.pdsynth.experiment.Figures;
+import org.pdsynth.workflow.Figures;
 import org.pdsynth.fiji.Plots;
 
 /**
