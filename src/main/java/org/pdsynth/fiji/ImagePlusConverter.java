@@ -17,8 +17,9 @@ import org.pdsynth.nifti.Geometry;
  * plus {@link Geometry}) and native ImageJ hyperstacks (an ImageStack of FloatProcessors in
  * ImageJ's XYCZT order), shown the way neuroimaging viewers show the file.
  *
- * <p><b>Display convention</b> (the one of MRIcron and of nibabel's closest-canonical RAS;
- * FSLeyes shows the same picture mirrored left-right, as its default is radiological): the voxel
+ * <p><b>Display convention</b> (nibabel's closest-canonical RAS drawn with y up, MRIcron's
+ * nearest-orthogonal view without its left-right mirror; FSLeyes shows the same picture mirrored
+ * left-right, as its {@code radioOrientation} defaults to true): the voxel
  * axes are permuted and flipped, never resampled, so that image columns run along world +x
  * (subject left on the left of the screen, "neurological"), image rows run from anterior (top) to
  * posterior (world -y), and slices run from inferior (slice 1) to superior (world +z). Each world
