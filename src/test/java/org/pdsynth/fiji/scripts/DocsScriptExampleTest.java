@@ -14,7 +14,7 @@ import org.pdsynth.workflow.TinyCohort;
 import org.pdsynth.workflow.TinyModel;
 import org.pdsynth.nifti.NiftiReader;
 
-/** The Groovy example of docs/fiji.md runs as printed (first ```groovy block), through ScriptService. */
+/** The Groovy synthesis example of docs/fiji.md runs as printed (the ```groovy block with the dwi output), through ScriptService. */
 class DocsScriptExampleTest {
     @TempDir
     Path dir;
@@ -23,6 +23,8 @@ class DocsScriptExampleTest {
     void theGroovyExampleInFijiMdSynthesizesAndReturnsAHyperstack() throws Exception {
         String md = Files.readString(Path.of("docs/fiji.md"));
         int start = md.indexOf("```groovy\n");
+        while (start >= 0 && !md.substring(start, md.indexOf("```", start + 10)).contains("#@output ij.ImagePlus dwi"))
+            start = md.indexOf("```groovy\n", start + 10);
         assertTrue(start >= 0, "docs/fiji.md has a groovy example");
         String code = md.substring(start + 10, md.indexOf("```", start + 10));
         Path script = dir.resolve("Example.groovy");
