@@ -42,6 +42,21 @@ public class ExperimentCommand extends PdsCommand {
             + "(DESIGN 4.5) or v_prediction", choices = {"sample", "epsilon", "v_prediction"}, required = false, persist = false)
     private String predictionType = "sample";
 
+    @Parameter(label = "Residual mode", description = "the diffusion methods learn the residual over the L1 regression U-Net",
+            required = false, persist = false)
+    private boolean residual = false;
+
+    @Parameter(label = "Loss weighting", description = "per-noise-level loss weight of the diffusion methods",
+            choices = {"uniform", "min_snr", "min_snr_plus_one"}, required = false, persist = false)
+    private String lossWeighting = "uniform";
+
+    @Parameter(label = "Sampler", choices = {"ddim", "dpm++2m"}, required = false, persist = false)
+    private String sampler = "ddim";
+
+    @Parameter(label = "Samples K", description = "samples averaged into the PDS mean (PDS (one sample) uses the first)",
+            min = "1", required = false, persist = false)
+    private int samples = 1;
+
     @Parameter(label = "Device", description = "where the network runs: auto (a CUDA GPU when PyTorch sees one, else the CPU), cpu or gpu",
             choices = {"auto", "cpu", "gpu"}, required = false, persist = false)
     private String device = "auto";
@@ -58,7 +73,8 @@ public class ExperimentCommand extends PdsCommand {
         try {
             ExperimentRun.Results r = ExperimentRun.run(new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
                     Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, SubjectAligner.defaults(),
-                    ModelConfig.defaults().withPrediction(PredictionType.parse(predictionType)), device),
+                    ModelConfig.defaults().withPrediction(PredictionType.parse(predictionType)), device,
+                    new ExperimentRun.Recipe(residual, lossWeighting, sampler, samples)),
                     line -> status("PDS experiment: " + line), cancelled(), Plots.experimentFigures());
             results = "results written to " + r.resultsMd();
         } catch (Exception e) {

@@ -73,9 +73,10 @@ public final class ExperimentRun {
      *                switches are applied; its prediction type is that of every diffusion method
      *                (the regression baseline has its own)
      * @param device  where the networks run: auto, cpu, gpu, gpu:N (null: the CPU)
+     * @param recipe  how the diffusion methods are trained and sampled
      */
     public record Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, SubjectAligner aligner,
-            ModelConfig network, String device) {
+            ModelConfig network, String device, Recipe recipe) {
         public Options {
             if (train == null || test == null || out == null || budget == null || aligner == null || network == null)
                 throw new IllegalArgumentException("train, test, out, budget, aligner and network are required");
@@ -83,7 +84,29 @@ public final class ExperimentRun {
 
         /** The default 4 mm model grid, N = 8, the default network with the given prediction type, on the CPU. */
         public Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, PredictionType prediction) {
-            this(train, test, out, budget, atlas, seed, SubjectAligner.defaults(), ModelConfig.defaults().withPrediction(prediction), null);
+            this(train, test, out, budget, atlas, seed, SubjectAligner.defaults(), ModelConfig.defaults().withPrediction(prediction), null,
+                    Recipe.defaults());
+        }
+    }
+
+    /**
+     * The training and sampling recipe of the diffusion methods (issue 12's options).
+     *
+     * @param residual      residual mode over the L1 regression U-Net of the same run
+     * @param lossWeighting per-noise-level loss weight (uniform, min_snr, min_snr_plus_one)
+     * @param sampler       sampler name (ddim, dpm++2m)
+     * @param samples       K, samples averaged for the mean (the one-sample method uses sample 0)
+     */
+    public record Recipe(boolean residual, String lossWeighting, String sampler, int samples) {
+        /** @throws IllegalArgumentException for an unknown weighting or sampler, or K &lt; 1 */
+        public Recipe {
+            org.pdsynth.diffusion.LossWeighting.parse(lossWeighting);
+            Sampling.Options.builder().optSampler(sampler).optSamples(samples).build();
+        }
+
+        /** No residual, uniform weighting, DDIM, one sample (the recipe before issue 12). */
+        public static Recipe defaults() {
+            return new Recipe(false, "uniform", "ddim", 1);
         }
     }
 
@@ -163,7 +186,7 @@ public final class ExperimentRun {
                         if (!Files.isRegularFile(file)) {
                             Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(),
                                     s.bval(), s.bvec(), s.mask(), from == Modality.FMRI ? s.dwi() : s.fmri(), null,
-                                    Sampling.Options.defaults().withSteps(o.budget().ddimSteps()).withSeed(o.seed())), null, cancel);
+                                    sampling(o, m)), null, cancel);
                             Synthesizer.write(res, file);
                         }
                         Img<FloatType> synthetic = NiftiReader.read(file).data();
@@ -209,6 +232,13 @@ public final class ExperimentRun {
         return new Results(scores, diag, realReal, seconds, md);
     }
 
+    /** How a method's test syntheses are drawn: the recipe's sampler and K samples (one for the single-sample method). */
+    static Sampling.Options sampling(Options o, Method m) {
+        Recipe rc = o.recipe() == null ? Recipe.defaults() : o.recipe();
+        return Sampling.Options.builder().optSteps(o.budget().ddimSteps()).optSeed(o.seed()).optSampler(rc.sampler())
+                .optSamples(m.singleSample() ? 1 : rc.samples()).optOutput(m.singleSample() ? Sampling.Output.SAMPLE : Sampling.Output.MEAN).build();
+    }
+
     /** The model folder a method samples with. */
     public static Path modelFolder(Path out, Method m) {
         return out.toAbsolutePath().resolve("models").resolve(m.folder());
@@ -229,9 +259,10 @@ public final class ExperimentRun {
         Budget b = o.budget();
         ModelConfig cfg = o.network().with("baseWidth", b.width()).with("seed", o.seed())
                 .with("patternAware", m.patternAware()).with("regression", m.regression());
+        Recipe rc = o.recipe() == null ? Recipe.defaults() : o.recipe();
         TrainSettings ts = TrainSettings.defaults().with("steps", b.steps()).with("batchSize", b.batch()).with("learningRate", b.learningRate())
                 .with("warmupSteps", b.warmup()).with("checkpointEvery", Math.max(1, b.steps() / 4))
-                .with("logEvery", Math.max(1, b.steps() / 10));
+                .with("logEvery", Math.max(1, b.steps() / 10)).with("lossWeighting", m.regression() ? "uniform" : rc.lossWeighting());
         // the atlas-weighted loss comes with DA: the design's disease regions this atlas has
         List<String> weighted = new ArrayList<>();
         for (String r : AtlasWeightMap.DEFAULT_REGIONS)
@@ -242,7 +273,8 @@ public final class ExperimentRun {
                 + (m.patternAware() ? ", DA + weighted loss" : "") + ")" : "stage 2 (refiner)") + " into " + dir + (resume ? ", resuming" : ""));
         long t0 = System.nanoTime();
         TrainingRun.run(new TrainingRun.Options(o.train(), dir, cfg, ts, 0.0, o.seed(), resume, 0, 0, o.aligner(),
-                m.patternAware() ? atlas : null, weighted.isEmpty() ? null : weighted, List.of(stage), b.refinerSteps(), o.device()), line -> log.accept(m.folder() + ": " + line), cancel);
+                m.patternAware() ? atlas : null, weighted.isEmpty() ? null : weighted, List.of(stage), b.refinerSteps(), o.device(),
+                rc.residual() && !m.regression() ? modelFolder(o.out(), Method.L1_UNET) : null), line -> log.accept(m.folder() + ": " + line), cancel);
         checkCancel(cancel);
         double s = (System.nanoTime() - t0) / 1e9;
         seconds.put(m.folder() + "/stage" + stage, s);

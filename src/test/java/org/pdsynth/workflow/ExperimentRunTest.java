@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
@@ -38,7 +39,7 @@ class ExperimentRunTest {
         ModelConfig net = ModelConfig.defaults().with("channelMultipliers", List.of(1, 2)).with("embeddingDim", 16)
                 .with("attentionHeads", 2).with("channels", 4);
         SubjectAligner aligner = SubjectAligner.defaults().withGrid(TinyCohort.MODEL).withSegmenter(Segmenter.defaults().withChannels(4));
-        return new ExperimentRun.Options(train, test, out, TINY, null, 3, aligner, net, null);
+        return new ExperimentRun.Options(train, test, out, TINY, null, 3, aligner, net, null, ExperimentRun.Recipe.defaults());
     }
 
     /** Two disease-region names of the AAL list on the native grid, left and right halves. */
@@ -121,6 +122,30 @@ class ExperimentRunTest {
         assertTrue(again.stream().filter(l -> l.contains("done before, reused")).count() == 5, String.join("\n", again));
         assertEquals(got.report().psnr(), r2.scores().stream().filter(x -> x.method() == Method.PDS && x.subject().equals(s1.subject())
                 && x.target() == Modality.DWI).findFirst().orElseThrow().report().psnr(), 0);
+    }
+
+    @Test
+    void anInterruptedStageOneTrainingResumesFromItsCheckpoint() throws Exception {
+        Path train = TinyCohort.write(dir.resolve("train"), 4);
+        writeAtlas(dir.resolve("train"));
+        Path test = TinyCohort.write(dir.resolve("test"), 3);
+        Path out = dir.resolve("exp");
+        List<String> log = new ArrayList<>();
+        boolean[] stop = {false};
+        // stop right after the first network's first stage-1 checkpoint (the tiny budget checkpoints every step)
+        Consumer<String> watch = l -> {
+            log.add(l);
+            if (l.contains(": checkpoint ")) stop[0] = true;
+        };
+        assertThrows(java.util.concurrent.CancellationException.class, () -> ExperimentRun.run(options(train, test, out), watch, () -> stop[0]));
+        String first = log.stream().filter(l -> l.contains(": checkpoint ")).findFirst().orElseThrow();
+        String method = first.substring(0, first.indexOf(':'));
+        assertTrue(log.stream().noneMatch(l -> l.contains("done before")), String.join("\n", log));
+
+        List<String> again = new ArrayList<>();
+        ExperimentRun.run(options(train, test, out), again::add, null);
+        assertTrue(again.stream().anyMatch(l -> l.contains("training stage 1") && l.endsWith(", resuming")), String.join("\n", again));
+        assertTrue(again.stream().anyMatch(l -> l.startsWith(method + ": resumed at step 1 from ")), String.join("\n", again));
     }
 
     @Test
