@@ -29,11 +29,11 @@ import org.pdsynth.workflow.ModelFolder;
 public final class SamplerBench {
     public static void main(String[] args) throws Exception {
         Path cohort = Path.of(arg(args, "--cohort", null));
-        String modelArg = arg(args, "--model", null);
+        String modelArg = arg(args, "--model", "");
         String[] configs = arg(args, "--configs", "ddim:50,dpm++2m:10,dpm++2m:15,dpm++2m:20").split(",");
         int samples = Integer.parseInt(arg(args, "--samples", "1"));
         Engines.pytorch(Integer.parseInt(arg(args, "--threads", "2")));
-        Path folder = DefaultModel.resolve(modelArg == null ? null : new java.io.File(modelArg));
+        Path folder = DefaultModel.resolve(modelArg.isEmpty() ? null : new java.io.File(modelArg));
         ModelFolder.Descriptor d = ModelFolder.readDescriptor(folder);
         CohortPairs pairs = CohortPairs.align(Cohort.read(cohort).subjects(), d.aligner(), null, null);
         long[] g = d.grid().dims();
