@@ -3,6 +3,7 @@ package org.pdsynth.fiji;
 import java.io.File;
 import org.pdsynth.experiment.Budget;
 import org.pdsynth.experiment.ExperimentRun;
+import org.pdsynth.volume.Segmenter;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -20,6 +21,10 @@ public class ExperimentCommand extends PdsCommand {
 
     @Parameter(label = "Test cohort", description = "participants.csv of the test subjects (disjoint from training)", persist = false)
     private File test;
+
+    @Parameter(label = "Noise-free test twin", description = "participants.csv of the test cohort simulated again with --noise-free "
+            + "(same seed): also measure against the noise-free truth", required = false, persist = false)
+    private File testNoiseFree;
 
     @Parameter(label = "Output folder", style = "directory", persist = false)
     private File out;
@@ -39,6 +44,10 @@ public class ExperimentCommand extends PdsCommand {
             choices = {"x0", "epsilon"}, required = false, persist = false)
     private String objective = "x0";
 
+    @Parameter(label = "dMRI grouping", description = "bvalue segments, or directions (b0 + direction clusters: needed for the FA/MD metrics)",
+            choices = {"bvalue", "directions"}, required = false, persist = false)
+    private String dwiGrouping = "bvalue";
+
     @Parameter(label = "Seed", required = false, persist = false)
     private long seed = 1;
 
@@ -48,9 +57,12 @@ public class ExperimentCommand extends PdsCommand {
     @Override
     public void run() {
         try {
-            ExperimentRun.Results r = ExperimentRun.run(new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
-                    Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, objective),
-                    line -> status("PDS experiment: " + line), cancelled());
+            ExperimentRun.Options o = new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
+                    Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, objective);
+            o = new ExperimentRun.Options(o.train(), o.test(), o.out(), o.budget(), o.atlas(), o.seed(),
+                    o.aligner().withSegmenter(o.aligner().segmenter().withGrouping(Segmenter.DwiGrouping.parse(dwiGrouping))), o.network(),
+                    testNoiseFree == null ? null : testNoiseFree.toPath());
+            ExperimentRun.Results r = ExperimentRun.run(o, line -> status("PDS experiment: " + line), cancelled());
             results = "results written to " + r.resultsMd();
         } catch (Exception e) {
             throw failure(e);

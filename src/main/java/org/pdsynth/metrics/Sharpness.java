@@ -148,17 +148,17 @@ public record Sharpness(double gradientRatio, double spectrumRatio, double[] cha
         return sum;
     }
 
-    /** JSON: {"gradient_ratio":..,"spectrum_ratio":..,"channels":[{"channel":0,"gradient_ratio":..,"spectrum_ratio":..},..]}. */
+    /** JSON (a non-finite ratio, e.g. a reference without gradient, is null): {"gradient_ratio":..,"spectrum_ratio":..,"channels":[{"channel":0,"gradient_ratio":..,"spectrum_ratio":..},..]}. */
     public JsonObject toJsonObject() {
         JsonObject o = new JsonObject();
-        o.addProperty("gradient_ratio", gradientRatio);
-        o.addProperty("spectrum_ratio", spectrumRatio);
+        Microstructure.add(o, "gradient_ratio", gradientRatio);
+        Microstructure.add(o, "spectrum_ratio", spectrumRatio);
         JsonArray a = new JsonArray();
         for (int c = 0; c < channelGradientRatios.length; c++) {
             JsonObject co = new JsonObject();
             co.addProperty("channel", c);
-            co.addProperty("gradient_ratio", channelGradientRatios[c]);
-            co.addProperty("spectrum_ratio", channelSpectrumRatios[c]);
+            Microstructure.add(co, "gradient_ratio", channelGradientRatios[c]);
+            Microstructure.add(co, "spectrum_ratio", channelSpectrumRatios[c]);
             a.add(co);
         }
         o.add("channels", a);
