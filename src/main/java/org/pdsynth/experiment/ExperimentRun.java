@@ -55,14 +55,15 @@ import org.pdsynth.volume.Volume;
  * {dwi,fmri}_synth.nii.gz} (the {@link CohortCompletion#outputFile} layout that {@code pds
  * diagnose} reads), {@code results.md}, {@code results.csv}, {@code per-subject.csv},
  * {@code diagnosis.csv}, {@code montage-<target>.png} (all methods) and
- * {@code montages/<method>-<target>.png} (truth beside one method), {@code regions.csv} and
- * {@code region-signal-<target>.png}.
+ * {@code montages/<method>-<target>.png} (truth beside one method), {@code regions.csv},
+ * {@code region-signal-<target>.png} and {@code pattern.csv} (disease-pattern effect sizes).
  *
  * <p>Conventions: test syntheses use the null label (the diagnosis protocols must not see the
  * label through the synthesis) and a fixed seed; the truth is the test subject's real scan
  * aligned to N channels on its own grid (intensity units of the modality); metrics per DESIGN 4.8
  * (per channel, scaled by the truth's range, then averaged), whole volume and inside the
- * subject's brain mask. The population template (voxelwise mean of the training subjects'
+ * subject's brain mask; then the metrics users need ({@link Measures}, {@link PatternScores}:
+ * against the noise-free twin when {@link Options#testNoiseFree()} is given; docs/experiment.md). The population template (voxelwise mean of the training subjects'
  * aligned scans) is reported as the trivial baseline. Restartable: a finished training (a
  * {@code stageN.done} marker) and an existing synthetic file are reused.
  */
