@@ -25,7 +25,8 @@
 
 from java.lang import Exception as JavaException
 from java.nio.file import Files
-from org.pdsynth.diffusion import CohortCompletion, DdimSampler, DefaultModel, Synthesizer
+from org.pdsynth.diffusion import DdimSampler
+from org.pdsynth.workflow import CohortCompletion, DefaultModel, Synthesizer
 from org.pdsynth.volume import Cohort, Modality
 
 cohort = Cohort.read(manifest.toPath())

@@ -20,7 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.volume.SubjectAligner;
 
@@ -108,7 +108,7 @@ public final class Checkpoint {
     }
 
     /** Writes the model's atlas into {@code dir} (nothing when the model has none). */
-    static void writeAtlas(Path dir, DiffusionModel model) throws IOException {
+    public static void writeAtlas(Path dir, DiffusionModel model) throws IOException {
         if (model.atlas() != null) model.atlas().write(dir.resolve(ATLAS), dir.resolve(ATLAS_LABELS));
     }
 

@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.model.Engines;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.model.NoiseEstimator;

@@ -5,7 +5,7 @@ import java.io.File;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import org.pdsynth.diffusion.DdimSampler;
-import org.pdsynth.diffusion.Synthesizer;
+import org.pdsynth.workflow.Synthesizer;
 import org.pdsynth.fiji.ImagePlusConverter.FourthAxis;
 import org.pdsynth.volume.Diagnosis;
 import org.pdsynth.volume.Modality;
@@ -87,7 +87,7 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
                     .withEta(eta).withGuidance(guidance);
             Synthesizer.Request req = new Synthesizer.Request(src, input.toPath(), path(bval), path(bvec), path(mask), path(like), dx, opts);
             status("PDS: loading model");
-            try (Synthesizer s = Synthesizer.load(org.pdsynth.diffusion.DefaultModel.resolve(model), refine)) {
+            try (Synthesizer s = Synthesizer.load(org.pdsynth.workflow.DefaultModel.resolve(model), refine)) {
                 status("PDS: aligning " + input.getName());
                 Synthesizer.Output o = s.synthesize(req, (d, t) -> progress(d, t, "PDS: sampling step " + d + "/" + t), cancelled());
                 if (out != null) Synthesizer.write(o, out.toPath());

@@ -1,8 +1,8 @@
 package org.pdsynth.fiji;
 
 import java.io.File;
-import org.pdsynth.experiment.Budget;
-import org.pdsynth.experiment.ExperimentRun;
+import org.pdsynth.workflow.Budget;
+import org.pdsynth.workflow.ExperimentRun;
 import org.pdsynth.volume.Segmenter;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;

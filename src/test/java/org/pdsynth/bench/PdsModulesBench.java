@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.diffusion.AtlasWeightMap;
 import org.pdsynth.diffusion.DiffusionModel;
 import org.pdsynth.diffusion.PairSource;

@@ -1,5 +1,7 @@
 package org.pdsynth.diffusion;
 
+import org.pdsynth.workflow.ModelFolder;
+import org.pdsynth.workflow.Synthesizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +18,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.volume.Grid;
 import org.pdsynth.volume.IntensityMap;
@@ -24,23 +26,23 @@ import org.pdsynth.volume.Segmenter;
 import org.pdsynth.volume.SubjectAligner;
 
 /** Pattern-aware model + stage-2 refiner through training, model folder and sampling, on a 12^3 grid. */
-class PdsStagesTest {
+public class PdsStagesTest {
     static final int S = 12;
     static final Grid GRID = Grid.mni(4, new long[] {S, S, S}, new double[] {0, 0, 0});
 
     @TempDir
     Path tmp;
 
-    static ModelConfig config(boolean patternAware) {
+    public static ModelConfig config(boolean patternAware) {
         return TinySetup.config().with("gridZYX", List.of(S, S, S)).with("patternAware", patternAware)
                 .with("refiner", new ModelConfig.RefinerSettings(false, 8, List.of(1, 2), 1, 250, 1.0));
     }
 
-    static Atlas atlas() {
+    public static Atlas atlas() {
         return Atlas.boxes(GRID, 2, 3, 2);
     }
 
-    static PairSource pairs(int n) {
+    public static PairSource pairs(int n) {
         return TinySetup.pairs(n, 2, new int[] {S, S, S});
     }
 

@@ -5,11 +5,11 @@ import java.util.List;
 import org.pdsynth.model.ModelConfig;
 
 /** Tiny model configs and synthetic pairs for fast tests. */
-final class TinySetup {
+public final class TinySetup {
     private TinySetup() {}
 
     /** N = 2, width 8, two levels (8 and 16), grid 8x8x8 (Z, Y, X), embedding 16. */
-    static ModelConfig config() {
+    public static ModelConfig config() {
         return ModelConfig.defaults()
                 .with("channels", 2)
                 .with("baseWidth", 8)
@@ -21,13 +21,13 @@ final class TinySetup {
                 .with("seed", 7);
     }
 
-    static TrainSettings settings(int steps) {
+    public static TrainSettings settings(int steps) {
         return TrainSettings.defaults().with("steps", steps).with("batchSize", 1).with("learningRate", 1e-3)
                 .with("warmupSteps", 0).with("logEvery", 1);
     }
 
     /** Smooth synthetic pairs in [-1, 1]: dwi is a fixed function of fmri, so the mapping is learnable. */
-    static PairSource pairs(int count, int channels, int[] zyx) {
+    public static PairSource pairs(int count, int channels, int[] zyx) {
         return new PairSource() {
             public int size() {
                 return count;
@@ -58,7 +58,7 @@ final class TinySetup {
         };
     }
 
-    static PairSource pairs(int count) {
+    public static PairSource pairs(int count) {
         return pairs(count, 2, new int[] {8, 8, 8});
     }
 

@@ -1,5 +1,7 @@
-package org.pdsynth.diffusion;
+package org.pdsynth.workflow;
 
+import org.pdsynth.diffusion.PairSource;
+import org.pdsynth.diffusion.TrainingPair;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

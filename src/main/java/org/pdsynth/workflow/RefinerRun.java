@@ -1,5 +1,12 @@
-package org.pdsynth.diffusion;
+package org.pdsynth.workflow;
 
+import org.pdsynth.diffusion.Checkpoint;
+import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.DiffusionModel;
+import org.pdsynth.diffusion.RefinerModel;
+import org.pdsynth.diffusion.RefinerTrainer;
+import org.pdsynth.diffusion.TrainListener;
+import org.pdsynth.diffusion.TrainSettings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

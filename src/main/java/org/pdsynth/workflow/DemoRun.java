@@ -1,4 +1,4 @@
-package org.pdsynth.fiji;
+package org.pdsynth.workflow;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -13,13 +13,8 @@ import java.util.function.Consumer;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
-import org.pdsynth.diffusion.CohortCompletion;
 import org.pdsynth.diffusion.DdimSampler;
-import org.pdsynth.diffusion.DefaultModel;
-import org.pdsynth.diffusion.ModelFolder;
-import org.pdsynth.diffusion.Synthesizer;
 import org.pdsynth.diffusion.TrainSettings;
-import org.pdsynth.diffusion.TrainingRun;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.Montage;
 import org.pdsynth.metrics.VolumeMetrics;

@@ -1,5 +1,13 @@
-package org.pdsynth.diffusion;
+package org.pdsynth.workflow;
 
+import org.pdsynth.diffusion.AtlasWeightMap;
+import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.DiffusionModel;
+import org.pdsynth.diffusion.RefinerModel;
+import org.pdsynth.diffusion.TrainListener;
+import org.pdsynth.diffusion.TrainSettings;
+import org.pdsynth.diffusion.Trainer;
+import org.pdsynth.diffusion.TrainingPair;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -13,7 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.VolumeMetrics;
 import org.pdsynth.model.ModelConfig;

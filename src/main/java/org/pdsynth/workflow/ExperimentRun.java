@@ -1,4 +1,4 @@
-package org.pdsynth.experiment;
+package org.pdsynth.workflow;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,19 +15,15 @@ import java.util.function.Consumer;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.diagnosis.DiagnosisOptions;
 import org.pdsynth.diagnosis.DiagnosisReport;
 import org.pdsynth.diagnosis.Protocol;
 import org.pdsynth.diagnosis.Protocols;
 import org.pdsynth.diagnosis.SyntheticSet;
 import org.pdsynth.diffusion.AtlasWeightMap;
-import org.pdsynth.diffusion.CohortCompletion;
 import org.pdsynth.diffusion.DdimSampler;
-import org.pdsynth.diffusion.ModelFolder;
-import org.pdsynth.diffusion.Synthesizer;
 import org.pdsynth.diffusion.TrainSettings;
-import org.pdsynth.diffusion.TrainingRun;
 import org.pdsynth.metrics.DiseasePattern;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.Montage;

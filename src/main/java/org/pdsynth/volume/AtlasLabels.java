@@ -1,4 +1,4 @@
-package org.pdsynth.diagnosis;
+package org.pdsynth.volume;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

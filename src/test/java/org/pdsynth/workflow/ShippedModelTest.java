@@ -1,5 +1,7 @@
-package org.pdsynth.diffusion;
+package org.pdsynth.workflow;
 
+import org.pdsynth.diffusion.Checkpoint;
+import org.pdsynth.diffusion.DdimSampler;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

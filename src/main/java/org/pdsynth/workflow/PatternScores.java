@@ -1,4 +1,4 @@
-package org.pdsynth.experiment;
+package org.pdsynth.workflow;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,11 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
-import org.pdsynth.diagnosis.Atlas;
-import org.pdsynth.diffusion.CohortCompletion;
 import org.pdsynth.metrics.DiseasePattern;
 import org.pdsynth.nifti.NiftiFiles;
 import org.pdsynth.nifti.NiftiReader;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.volume.Diagnosis;
 import org.pdsynth.volume.Modality;
 import org.pdsynth.volume.Subject;

@@ -1,5 +1,11 @@
-package org.pdsynth.diffusion;
+package org.pdsynth.workflow;
 
+import org.pdsynth.diffusion.Checkpoint;
+import org.pdsynth.diffusion.PdsStagesTest;
+import org.pdsynth.diffusion.RefinerModel;
+import org.pdsynth.diffusion.RefinerTrainer;
+import org.pdsynth.diffusion.TinySetup;
+import org.pdsynth.diffusion.TrainSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +22,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.nifti.NiftiWriter;
 import org.pdsynth.volume.Cohort;

@@ -1,5 +1,6 @@
-package org.pdsynth.diffusion;
+package org.pdsynth.workflow;
 
+import org.pdsynth.diffusion.DdimSampler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.pdsynth.experiment;
+package org.pdsynth.workflow;
 
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;

@@ -1,4 +1,4 @@
-package org.pdsynth.experiment;
+package org.pdsynth.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,9 +14,7 @@ import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pdsynth.diagnosis.Atlas;
-import org.pdsynth.diffusion.CohortCompletion;
-import org.pdsynth.diffusion.TinyCohort;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.Microstructure;
 import org.pdsynth.metrics.Sharpness;

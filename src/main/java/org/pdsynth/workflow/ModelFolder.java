@@ -1,5 +1,10 @@
-package org.pdsynth.diffusion;
+package org.pdsynth.workflow;
 
+import org.pdsynth.diffusion.Checkpoint;
+import org.pdsynth.diffusion.DiffusionModel;
+import org.pdsynth.diffusion.ParamsFile;
+import org.pdsynth.diffusion.RefinerModel;
+import org.pdsynth.diffusion.Trainer;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;

@@ -1,4 +1,4 @@
-package org.pdsynth.experiment;
+package org.pdsynth.workflow;
 
 /**
  * The methods of the comparison (paper Tables 1-2). Two stage-1 diffusion networks are trained

@@ -1,4 +1,4 @@
-package org.pdsynth.experiment;
+package org.pdsynth.workflow;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

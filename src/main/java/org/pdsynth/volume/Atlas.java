@@ -1,5 +1,6 @@
-package org.pdsynth.diagnosis;
+package org.pdsynth.volume;
 
+import org.pdsynth.diagnosis.RegionFeatures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +17,6 @@ import org.pdsynth.nifti.NiftiFormatException;
 import org.pdsynth.nifti.NiftiImage;
 import org.pdsynth.nifti.NiftiReader;
 import org.pdsynth.nifti.NiftiWriter;
-import org.pdsynth.volume.Grid;
-import org.pdsynth.volume.Resampler;
-import org.pdsynth.volume.VolumeArrays;
 
 /**
  * A label atlas on a {@link Grid}: one integer label per voxel (0 = background) and the list of

@@ -1,4 +1,4 @@
-package org.pdsynth.diffusion;
+package org.pdsynth.workflow;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

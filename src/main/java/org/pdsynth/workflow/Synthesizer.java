@@ -1,5 +1,9 @@
-package org.pdsynth.diffusion;
+package org.pdsynth.workflow;
 
+import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.DiffusionModel;
+import org.pdsynth.diffusion.ParamsFile;
+import org.pdsynth.diffusion.RefinerModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

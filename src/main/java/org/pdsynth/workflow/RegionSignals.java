@@ -1,4 +1,4 @@
-package org.pdsynth.experiment;
+package org.pdsynth.workflow;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -19,9 +19,8 @@ import javax.imageio.ImageIO;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.diffusion.AtlasWeightMap;
-import org.pdsynth.diffusion.CohortCompletion;
 import org.pdsynth.nifti.NiftiFiles;
 import org.pdsynth.nifti.NiftiReader;
 import org.pdsynth.volume.Diagnosis;
