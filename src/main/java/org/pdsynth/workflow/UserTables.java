@@ -24,7 +24,7 @@ final class UserTables {
             Map<String, Map<Modality, DiseasePattern.Agreement>> pattern, boolean twin, boolean directions) {
         String against = twin ? "the noise-free truth" : "the truth (no noise-free twin given)";
         if (twin) {
-            md.append("## Fidelity against the noise-free truth, inside the brain mask\n\n")
+            md.append("## Fidelity against the noise-free truth, inside the brain mask\n\n(Whole volume for test subjects without a mask.) ")
                     .append("The test cohort's noise-free twin (`pds simulate --noise-free`, same seed) is the reference. "
                             + "\"" + ExperimentRun.NOISY_TRUTH + "\" is the test scan itself: what a perfect single sample scores.\n\n")
                     .append("| Method | fMRI→dMRI PSNR (dB) | fMRI→dMRI SSIM | dMRI→fMRI PSNR (dB) | dMRI→fMRI SSIM |\n|---|---|---|---|---|\n");
@@ -34,7 +34,7 @@ final class UserTables {
             md.append('\n');
         }
         md.append("## Sharpness relative to ").append(against).append(", inside the brain mask\n\n")
-                .append("Gradient-magnitude ratio and power-spectrum ratio over the upper half of spatial frequencies: "
+                .append("(Whole volume for test subjects without a mask.) Gradient-magnitude ratio and power-spectrum ratio over the upper half of spatial frequencies: "
                         + "1 = as detailed, < 1 blurrier, > 1 more high-frequency content (detail or noise).\n\n")
                 .append("| Method | fMRI→dMRI gradient ratio | fMRI→dMRI spectrum ratio | dMRI→fMRI gradient ratio | dMRI→fMRI spectrum ratio |\n"
                         + "|---|---|---|---|---|\n");
