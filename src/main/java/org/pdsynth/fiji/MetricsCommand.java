@@ -14,6 +14,7 @@ import org.pdsynth.metrics.VolumeMetrics;
 import org.pdsynth.nifti.GradientTable;
 import org.pdsynth.nifti.NiftiImage;
 import org.pdsynth.nifti.NiftiReader;
+import org.pdsynth.volume.Segmenter;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -38,12 +39,17 @@ public class MetricsCommand extends PdsCommand {
             required = false, persist = false)
     private File mask;
 
-    @Parameter(label = "b-values", description = "optional FSL bval of both DWIs (one entry per volume): adds FA/MD errors in white matter",
+    @Parameter(label = "b-values", description = "optional FSL bval of the DWIs: adds FA/MD errors in white matter after a tensor fit",
             required = false, persist = false)
     private File bval;
 
     @Parameter(label = "b-vectors", description = "FSL bvec matching the b-values", required = false, persist = false)
     private File bvec;
+
+    @Parameter(label = "DWI layout", description = "volumes: one bval/bvec entry per volume of the files; directions: the files are "
+            + "N-channel DWIs aligned with dMRI grouping directions (pds align/synthesize) from a series with this bval/bvec",
+            choices = {"volumes", "directions"}, required = false, persist = false)
+    private String dwiLayout = "volumes";
 
     @Parameter(label = "JSON output", description = "print one JSON object instead of text", required = false,
             persist = false)
@@ -63,7 +69,13 @@ public class MetricsCommand extends PdsCommand {
             if (bval != null) {
                 GradientTable table = GradientTable.read(bval.toPath(), bvec.toPath());
                 try {
-                    fit = TensorFit.of(table, TensorFit.Method.WLS);
+                    if (dwiLayout.equals("directions")) {
+                        int n = ref.data().numDimensions() == 4 ? (int) ref.data().dimension(3) : 1;
+                        Segmenter seg = Segmenter.defaults().withChannels(n).withGrouping(Segmenter.DwiGrouping.DIRECTIONS);
+                        fit = TensorFit.ofGroups(table, seg.dwiGroups(table, bval.toString()), TensorFit.Method.WLS);
+                    } else {
+                        fit = TensorFit.of(table, TensorFit.Method.WLS);
+                    }
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(bval + ": " + e.getMessage(), e);
                 }

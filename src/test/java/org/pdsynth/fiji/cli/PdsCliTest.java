@@ -133,6 +133,19 @@ class PdsCliTest {
         JsonObject m = JsonParser.parseString(fa.out()).getAsJsonObject().getAsJsonObject("microstructure");
         assertEquals(0.0, m.get("fa_error_wm").getAsDouble());
         assertTrue(m.get("wm_voxels").getAsLong() > 100 && m.get("fa_reference_wm").getAsDouble() > 0.2, m.toString());
+        // the same as 8 channels in direction grouping (what pds synthesize writes), fitted with the channels' mean b-matrices
+        org.pdsynth.nifti.GradientTable table = org.pdsynth.nifti.GradientTable.read(org.pdsynth.TestData.file("small_64D.bval"),
+                org.pdsynth.TestData.file("small_64D.bvec"));
+        org.pdsynth.volume.Segmenter seg = org.pdsynth.volume.Segmenter.defaults().withGrouping(org.pdsynth.volume.Segmenter.DwiGrouping.DIRECTIONS);
+        Path dwi8 = dir.resolve("dwi8.nii");
+        NiftiWriter.write(dwi8, seg.dwi(tiled, table, "tiled"), g);
+        Result fa8 = run("metrics", "--reference", dwi8.toString(), "--test", dwi8.toString(), "--bval", org.pdsynth.TestData.file("small_64D.bval").toString(),
+                "--bvec", org.pdsynth.TestData.file("small_64D.bvec").toString(), "--dwi-layout", "directions", "--json");
+        assertEquals(0, fa8.code(), fa8.err());
+        JsonObject m8 = JsonParser.parseString(fa8.out()).getAsJsonObject().getAsJsonObject("microstructure");
+        assertEquals(0.0, m8.get("fa_error_wm").getAsDouble());
+        // FA of the 8 channels is close to FA of all 65 volumes (mean b-matrices keep the directional contrast)
+        assertEquals(m.get("fa_reference_wm").getAsDouble(), m8.get("fa_reference_wm").getAsDouble(), 0.05);
         Result half = run("metrics", "--reference", dwi.toString(), "--test", dwi.toString(), "--bval", org.pdsynth.TestData.file("small_64D.bval").toString());
         assertEquals(1, half.code());
         assertTrue(half.err().contains("--bval and --bvec"), half.err());
