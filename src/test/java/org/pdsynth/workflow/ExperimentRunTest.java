@@ -190,6 +190,18 @@ class ExperimentRunTest {
                 () -> ExperimentRun.run(options(train, test, dir.resolve("z")).withTestNoiseFree(twin), l -> {}, null));
         assertTrue(noTwin.getMessage().contains("no noise-free twin") && noTwin.getMessage().contains("sub-03"), noTwin.getMessage());
         assertTrue(!Files.exists(dir.resolve("z/models")), "nothing trained");
+        // a twin whose subject has a brain mask the test subject lacks is not the same cohort
+        Path other = TinyCohort.write(dir.resolve("twin2"), 3);
+        List<Subject> rows = new ArrayList<>(Cohort.read(other).subjects());
+        Subject s0 = rows.get(0);
+        Path mask = dir.resolve("twin2/mask.nii.gz");
+        NiftiWriter.write(mask, VolumeArrays.wrap(new float[(int) (TinyCohort.NATIVE.dims()[0] * TinyCohort.NATIVE.dims()[1] * TinyCohort.NATIVE.dims()[2])],
+                TinyCohort.NATIVE.dims()), TinyCohort.NATIVE.geometry());
+        rows.set(0, new Subject(s0.subject(), s0.label(), s0.fmri(), s0.dwi(), s0.bval(), s0.bvec(), mask));
+        new Cohort(rows).write(other);
+        IllegalArgumentException masks = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentRun.run(options(train, test, dir.resolve("w")).withTestNoiseFree(other), l -> {}, null));
+        assertTrue(masks.getMessage().contains("brain mask differs") && masks.getMessage().contains("sub-01"), masks.getMessage());
     }
 
     @Test
