@@ -1,9 +1,12 @@
 package org.pdsynth.fiji;
 
 import java.io.File;
+import org.pdsynth.model.ModelConfig;
+import org.pdsynth.model.PredictionType;
+import org.pdsynth.volume.Segmenter;
+import org.pdsynth.volume.SubjectAligner;
 import org.pdsynth.workflow.Budget;
 import org.pdsynth.workflow.ExperimentRun;
-import org.pdsynth.volume.Segmenter;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -40,9 +43,13 @@ public class ExperimentCommand extends PdsCommand {
             required = false, persist = false)
     private File atlas;
 
-    @Parameter(label = "Network output", description = "of the diffusion methods: x0 (as pds train's default) or epsilon (DESIGN 4.5)",
-            choices = {"x0", "epsilon"}, required = false, persist = false)
-    private String objective = "x0";
+    @Parameter(label = "Prediction type", description = "of the diffusion methods: sample (x0, as pds train's default), epsilon "
+            + "(DESIGN 4.5) or v_prediction", choices = {"sample", "epsilon", "v_prediction"}, required = false, persist = false)
+    private String predictionType = "sample";
+
+    @Parameter(label = "Device", description = "where the network runs: auto (a CUDA GPU when PyTorch sees one, else the CPU), cpu or gpu",
+            choices = {"auto", "cpu", "gpu"}, required = false, persist = false)
+    private String device = "auto";
 
     @Parameter(label = "dMRI grouping", description = "bvalue segments, or directions (b0 + direction clusters: needed for the FA/MD metrics)",
             choices = {"bvalue", "directions"}, required = false, persist = false)
@@ -57,12 +64,13 @@ public class ExperimentCommand extends PdsCommand {
     @Override
     public void run() {
         try {
-            ExperimentRun.Options o = new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
-                    Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, objective);
-            o = new ExperimentRun.Options(o.train(), o.test(), o.out(), o.budget(), o.atlas(), o.seed(),
-                    o.aligner().withSegmenter(o.aligner().segmenter().withGrouping(Segmenter.DwiGrouping.parse(dwiGrouping))), o.network(),
-                    testNoiseFree == null ? null : testNoiseFree.toPath());
-            ExperimentRun.Results r = ExperimentRun.run(o, line -> status("PDS experiment: " + line), cancelled());
+            SubjectAligner aligner = SubjectAligner.defaults();
+            aligner = aligner.withSegmenter(aligner.segmenter().withGrouping(Segmenter.DwiGrouping.parse(dwiGrouping)));
+            ExperimentRun.Results r = ExperimentRun.run(new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
+                    Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, aligner,
+                    ModelConfig.defaults().withPrediction(PredictionType.parse(predictionType)), device,
+                    testNoiseFree == null ? null : testNoiseFree.toPath()),
+                    line -> status("PDS experiment: " + line), cancelled());
             results = "results written to " + r.resultsMd();
         } catch (Exception e) {
             throw failure(e);

@@ -48,7 +48,7 @@ class ExperimentRunTest {
         ModelConfig net = ModelConfig.defaults().with("channelMultipliers", List.of(1, 2)).with("embeddingDim", 16)
                 .with("attentionHeads", 2).with("channels", 8);
         SubjectAligner aligner = SubjectAligner.defaults().withGrid(TinyCohort.MODEL).withSegmenter(SEG);
-        return new ExperimentRun.Options(train, test, out, TINY, null, 3, aligner, net);
+        return new ExperimentRun.Options(train, test, out, TINY, null, 3, aligner, net, null);
     }
 
     /**
