@@ -21,12 +21,13 @@ import java.util.List;
  * both PDS stages ({@link NoiseEstimator}, {@link Refiner} are configurations of it). Layout NCDHW.
  *
  * <p>Sources: the U-Net of Ho, Jain and Abbeel, "Denoising Diffusion Probabilistic Models"
- * (arXiv:2006.11239, appendix B: residual blocks, a sinusoidal time code through an MLP added
- * inside every block, self-attention at a low resolution), with the changes of Nichol and Dhariwal,
- * "Improved Denoising Diffusion Probabilistic Models" (arXiv:2102.09672: GroupNorm, SiLU, class
- * embeddings added to the time embedding, zero-initialised output layer), in 3D; the pattern-aware
- * module and the refiner follow Shen et al., "Pattern-Aware Diffusion Synthesis of fMRI/dMRI with
- * Tissue and Microstructural Refinement" (PDS; DESIGN 4.3, 4.4, 4.6).
+ * (arXiv:2006.11239, appendix B: residual blocks with group normalisation, the sinusoidal time
+ * code added inside every residual block, self-attention at a low resolution), as Nichol and
+ * Dhariwal, "Improved Denoising Diffusion Probabilistic Models" (arXiv:2102.09672), and their
+ * released U-Net use it (time MLP with SiLU, a class embedding added to the time embedding,
+ * zero-initialised output convolution), in 3D; the direction and label conditioning, the
+ * pattern-aware module and the refiner follow Shen et al., "Pattern-Aware Diffusion Synthesis of
+ * fMRI/dMRI with Tissue and Microstructural Refinement" (PDS; DESIGN 4.3, 4.4, 4.6).
  *
  * <p>Inputs, in this order ({@link #inputShapes}):
  * <ul>
@@ -66,7 +67,8 @@ import java.util.List;
  * so both the skip connection and the deeper path see the regional context; its FiLM uses the label
  * embedding Y y (before the sum with the other terms), so it needs the label table.
  *
- * <p>Parameter names (the order of saved weights) are the child names in registration order:
+ * <p>Parameter names (the order of saved weights) are the child names in registration order,
+ * each prefixed by DJL with its two-digit registration index ({@code 05inConv_weight}):
  * {@code time1, time2} (time MLP), {@code direction}, {@code label}, {@code inConv},
  * {@code enc<l>_<k>}, {@code down<l>}, the middle ({@code mid1, attention, mid2}, or {@code mid}
  * without attention), {@code dec<l>_<k>}, {@code up<l>}, {@code outNorm}, {@code outConv}, and last
