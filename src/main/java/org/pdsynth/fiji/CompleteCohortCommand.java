@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import org.pdsynth.workflow.CohortCompletion;
-import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.Sampling;
 import org.pdsynth.workflow.DefaultModel;
 import org.pdsynth.workflow.Synthesizer;
 import org.scijava.ItemIO;
@@ -42,6 +42,10 @@ public class CompleteCohortCommand extends PdsCommand {
     @Parameter(label = "Seed", required = false, persist = false)
     private long seed = 1;
 
+    @Parameter(label = "Device", description = "where the network runs: auto (a CUDA GPU when PyTorch sees one, else the CPU), cpu or gpu",
+            choices = {"auto", "cpu", "gpu"}, required = false, persist = false)
+    private String device = "auto";
+
     @Parameter(type = ItemIO.OUTPUT, label = "Completion")
     private String report;
 
@@ -50,8 +54,8 @@ public class CompleteCohortCommand extends PdsCommand {
         try {
             int[] sh = CohortCompletion.parseShard(shard);
             CohortCompletion.Options o = new CohortCompletion.Options(cohort.toPath(), out.toPath(), sh[0], sh[1], all, useLabels,
-                    DdimSampler.Options.defaults().withSteps(steps).withSeed(seed));
-            try (Synthesizer s = Synthesizer.load(DefaultModel.resolve(model))) {
+                    Sampling.Options.builder().optSteps(steps).optSeed(seed).build());
+            try (Synthesizer s = Synthesizer.load(DefaultModel.resolve(model), true, device)) {
                 List<CohortCompletion.Item> items = CohortCompletion.run(o, s, line -> status("PDS complete: " + line), cancelled());
                 long written = items.stream().filter(i -> i.status().equals("written")).count();
                 report = String.format(Locale.ROOT, "shard %s: %d volumes written, %d already there; outputs in %s", shard, written,

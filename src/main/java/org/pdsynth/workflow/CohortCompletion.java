@@ -2,6 +2,7 @@ package org.pdsynth.workflow;
 
 import org.pdsynth.diffusion.DdimSampler;
 import java.io.IOException;
+import org.pdsynth.diffusion.Sampling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,9 +31,9 @@ public final class CohortCompletion {
      * @param all      synthesize every subject's other modality, not only missing ones (for evaluation)
      * @param useLabel condition on the subject's label when known (else the null label; do not
      *                 use labels when the output feeds a diagnosis evaluation)
-     * @param sampling DDIM options
+     * @param sampling sampling options
      */
-    public record Options(Path cohort, Path out, int shard, int shards, boolean all, boolean useLabel, DdimSampler.Options sampling) {
+    public record Options(Path cohort, Path out, int shard, int shards, boolean all, boolean useLabel, Sampling.Options sampling) {
         public Options {
             if (shards < 1 || shard < 1 || shard > shards)
                 throw new IllegalArgumentException("shard must be i/n with 1 <= i <= n, got " + shard + "/" + shards);

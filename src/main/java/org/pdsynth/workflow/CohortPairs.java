@@ -55,7 +55,7 @@ public final class CohortPairs implements PairSource {
                 throw new IllegalArgumentException("subject " + s.subject() + " lacks " + (s.hasFmri() ? "dwi" : "fmri")
                         + "; training needs both modalities");
             SubjectAligner.AlignedPair p = aligner.alignPair(s);
-            pairs.add(new TrainingPair(s.subject(), p.fmri().data(), p.dwi().data(), Diagnosis.code(s.label())));
+            pairs.add(new TrainingPair(s.subject(), p.fmri().data(), p.dwi().data(), s.label()));
             fm.add(p.fmri().intensityMap());
             dm.add(p.dwi().intensityMap());
             zyx = p.fmri().gridZYX();

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
-import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.Sampling;
 import org.pdsynth.diffusion.TrainSettings;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.Montage;
@@ -84,9 +84,9 @@ public final class DemoRun {
                 Path file = CohortCompletion.outputFile(out.resolve("synthetic"), held.subject(), target);
                 log.accept("synthesizing " + name + " of " + held.subject() + " from its " + (from == Modality.FMRI ? "fmri" : "dwi"));
                 Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? held.fmri() : held.dwi(),
-                        held.bval(), held.bvec(), held.mask(), null, null, DdimSampler.Options.defaults().withSteps(o.ddimSteps())),
+                        held.bval(), held.bvec(), held.mask(), null, null, Sampling.Options.defaults().withSteps(o.ddimSteps())),
                         (d, t) -> {
-                            if (d % 10 == 0 || d == t) log.accept("  DDIM step " + d + "/" + t);
+                            if (d % 10 == 0 || d == t) log.accept("  sampling step " + d + "/" + t);
                         }, cancel);
                 Synthesizer.write(res, file);
                 Volume truthVolume = NativeScans.aligned(held, target, seg);

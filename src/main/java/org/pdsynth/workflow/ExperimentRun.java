@@ -22,12 +22,13 @@ import org.pdsynth.diagnosis.Protocol;
 import org.pdsynth.diagnosis.Protocols;
 import org.pdsynth.diagnosis.SyntheticSet;
 import org.pdsynth.diffusion.AtlasWeightMap;
-import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.Sampling;
 import org.pdsynth.diffusion.TrainSettings;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.Montage;
 import org.pdsynth.metrics.VolumeMetrics;
 import org.pdsynth.model.ModelConfig;
+import org.pdsynth.model.PredictionType;
 import org.pdsynth.nifti.NiftiFiles;
 import org.pdsynth.nifti.NiftiReader;
 import org.pdsynth.volume.Cohort;
@@ -69,19 +70,20 @@ public final class ExperimentRun {
      * @param seed   seed of initialisation, training and sampling
      * @param aligner alignment to the model grid (N channels, grid, intensity map)
      * @param network network config of every method before the budget's width and the method's
-     *                switches are applied; its objective ({@code x0} or {@code epsilon}) is that of
-     *                every diffusion method (the regression baseline has its own)
+     *                switches are applied; its prediction type is that of every diffusion method
+     *                (the regression baseline has its own)
+     * @param device  where the networks run: auto, cpu, gpu, gpu:N (null: the CPU)
      */
     public record Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, SubjectAligner aligner,
-            ModelConfig network) {
+            ModelConfig network, String device) {
         public Options {
             if (train == null || test == null || out == null || budget == null || aligner == null || network == null)
                 throw new IllegalArgumentException("train, test, out, budget, aligner and network are required");
         }
 
-        /** The default 4 mm model grid, N = 8 and the default network with the given diffusion objective. */
-        public Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, String objective) {
-            this(train, test, out, budget, atlas, seed, SubjectAligner.defaults(), ModelConfig.defaults().with("objective", objective));
+        /** The default 4 mm model grid, N = 8, the default network with the given prediction type, on the CPU. */
+        public Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, PredictionType prediction) {
+            this(train, test, out, budget, atlas, seed, SubjectAligner.defaults(), ModelConfig.defaults().withPrediction(prediction), null);
         }
     }
 
@@ -141,7 +143,7 @@ public final class ExperimentRun {
         }
         for (Method m : Method.values()) {
             Path dir = out.resolve("synthetic").resolve(m.key());
-            try (Synthesizer synth = Synthesizer.load(modelFolder(out, m), m.refined())) {
+            try (Synthesizer synth = Synthesizer.load(modelFolder(out, m), m.refined(), o.device())) {
                 if (m.refined() != synth.refines())
                     throw new IllegalStateException(modelFolder(out, m) + ": refiner " + (synth.refines() ? "present" : "missing") + " for " + m.title());
                 int k = 0;
@@ -155,7 +157,7 @@ public final class ExperimentRun {
                         if (!Files.isRegularFile(file)) {
                             Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(),
                                     s.bval(), s.bvec(), s.mask(), from == Modality.FMRI ? s.dwi() : s.fmri(), null,
-                                    DdimSampler.Options.defaults().withSteps(o.budget().ddimSteps()).withSeed(o.seed())), null, cancel);
+                                    Sampling.Options.defaults().withSteps(o.budget().ddimSteps()).withSeed(o.seed())), null, cancel);
                             Synthesizer.write(res, file);
                         }
                         Img<FloatType> synthetic = NiftiReader.read(file).data();
@@ -220,7 +222,7 @@ public final class ExperimentRun {
         checkCancel(cancel);
         Budget b = o.budget();
         ModelConfig cfg = o.network().with("baseWidth", b.width()).with("seed", o.seed())
-                .with("patternAware", m.patternAware()).with("objective", m.regression() ? ModelConfig.REGRESSION : o.network().objective());
+                .with("patternAware", m.patternAware()).with("regression", m.regression());
         TrainSettings ts = TrainSettings.defaults().with("steps", b.steps()).with("batchSize", b.batch()).with("learningRate", b.learningRate())
                 .with("warmupSteps", b.warmup()).with("checkpointEvery", Math.max(1, b.steps() / 4))
                 .with("logEvery", Math.max(1, b.steps() / 10));
@@ -234,7 +236,7 @@ public final class ExperimentRun {
                 + (m.patternAware() ? ", DA + weighted loss" : "") + ")" : "stage 2 (refiner)") + " into " + dir + (resume ? ", resuming" : ""));
         long t0 = System.nanoTime();
         TrainingRun.run(new TrainingRun.Options(o.train(), dir, cfg, ts, 0.0, o.seed(), resume, 0, 0, o.aligner(),
-                m.patternAware() ? atlas : null, weighted.isEmpty() ? null : weighted, List.of(stage), b.refinerSteps()), line -> log.accept(m.folder() + ": " + line), cancel);
+                m.patternAware() ? atlas : null, weighted.isEmpty() ? null : weighted, List.of(stage), b.refinerSteps(), o.device()), line -> log.accept(m.folder() + ": " + line), cancel);
         checkCancel(cancel);
         double s = (System.nanoTime() - t0) / 1e9;
         seconds.put(m.folder() + "/stage" + stage, s);

@@ -4,7 +4,7 @@ import org.pdsynth.diffusion.Checkpoint;
 import org.pdsynth.diffusion.DiffusionModel;
 import org.pdsynth.diffusion.ParamsFile;
 import org.pdsynth.diffusion.RefinerModel;
-import org.pdsynth.diffusion.Trainer;
+import org.pdsynth.diffusion.Ema;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -59,16 +59,15 @@ public final class ModelFolder {
     private ModelFolder() {}
 
     /**
-     * Writes config, EMA weights (of {@code trainer}), the atlas of a pattern-aware model and the
+     * Writes config, the EMA weights {@code ema} of {@code m}, the atlas of a pattern-aware model and the
      * descriptor into {@code dir}. A refiner left from an earlier run no longer matches the new
      * noise estimator and is deleted (stage 2 makes a new one).
      */
-    public static void save(Path dir, Trainer trainer, Descriptor d) throws IOException {
+    public static void save(Path dir, DiffusionModel m, Ema ema, Descriptor d) throws IOException {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(RefinerModel.FILE));
-        DiffusionModel m = trainer.model();
         NiftiFiles.writeAtomically(dir.resolve(Checkpoint.CONFIG), out -> out.write(m.config().toJson().getBytes(StandardCharsets.UTF_8)));
-        ParamsFile.write(dir.resolve(Checkpoint.EMA), "ema", m.parameterNames(), trainer.ema().shadows());
+        m.holder().write(dir.resolve(Checkpoint.EMA), "ema", ema.shadows());
         Checkpoint.writeAtlas(dir, m);
         writeDescriptor(dir, d);
     }
@@ -137,8 +136,19 @@ public final class ModelFolder {
 
     /** The model for sampling (EMA weights) of a model folder. */
     public static DiffusionModel loadModel(Path dir) throws IOException {
+        return loadModel(dir, null);
+    }
+
+    /**
+     * The model for sampling (EMA weights) of a model folder on the device named {@code device}
+     * (auto, cpu, gpu, gpu:N; null: the CPU).
+     *
+     * @throws ParamsFile.ParamsFormatException when the folder is not a model folder (naming the file)
+     * @throws IllegalArgumentException for an unknown device or a GPU PyTorch does not see
+     */
+    public static DiffusionModel loadModel(Path dir, String device) throws IOException {
         readDescriptor(dir);
-        return Checkpoint.loadModel(dir, true);
+        return Checkpoint.loadModel(dir, true, device);
     }
 
     /** Files of a model folder needed to sample (what a release ships). */

@@ -1,10 +1,11 @@
 package org.pdsynth.workflow;
 
 import org.pdsynth.diffusion.Checkpoint;
-import org.pdsynth.diffusion.DdimSampler;
 import org.pdsynth.diffusion.DiffusionModel;
 import org.pdsynth.diffusion.RefinerModel;
-import org.pdsynth.diffusion.RefinerTrainer;
+import org.pdsynth.diffusion.CheckpointStore;
+import org.pdsynth.diffusion.RefinerObjective;
+import org.pdsynth.diffusion.Trainer;
 import org.pdsynth.diffusion.TrainListener;
 import org.pdsynth.diffusion.TrainSettings;
 import com.google.gson.JsonArray;
@@ -70,15 +71,15 @@ final class RefinerRun {
         CohortPairs valPairs = val.isEmpty() ? null : CohortPairs.align(val, aligner, null, cancel);
         TrainSettings settings = o.refinerSteps() > 0 ? o.settings().with("steps", o.refinerSteps()) : o.settings();
         Path ckpt = out.resolve(ModelFolder.CHECKPOINTS).resolve(CHECKPOINTS);
-        try (DiffusionModel eps = ModelFolder.loadModel(out);
-             RefinerModel refiner = RefinerModel.create(eps.config());
-             RefinerTrainer rt = new RefinerTrainer(eps, refiner, pairs, settings)) {
+        try (DiffusionModel eps = ModelFolder.loadModel(out, o.device());
+             RefinerModel refiner = RefinerModel.beside(eps.config(), eps.holder());
+             Trainer<RefinerObjective> rt = Trainer.refiner(eps, refiner, pairs, settings)) {
             if (eps.config().regression())
                 throw new IllegalArgumentException(out + ": is a one-step regression model; stage 2 refines a diffusion model");
             ModelConfig.RefinerSettings r = eps.config().refiner();
             log.accept(String.format(Locale.ROOT, "refiner: %,d parameters; t_r %d, lambda_mic %.3g; %d steps, batch %d",
-                    refiner.parameterCount(), r.maxT(), r.lambdaMic(), settings.steps(), settings.batchSize()));
-            if (o.resume() && RefinerTrainer.hasCheckpoint(ckpt)) {
+                    refiner.holder().parameterCount(), r.maxT(), r.lambdaMic(), settings.steps(), settings.batchSize()));
+            if (o.resume() && CheckpointStore.exists(ckpt)) {
                 rt.restore(ckpt);
                 log.accept("stage 2 resumed at step " + rt.stepsDone() + " from " + ckpt);
             }
@@ -94,15 +95,15 @@ final class RefinerRun {
                 }
             });
             int done = rt.run(ckpt, cancel);
-            rt.writeWeights(out);
+            refiner.holder().write(out.resolve(RefinerModel.FILE), RefinerModel.KIND, rt.ema().shadows());
             ModelConfig enabled = eps.config().with("refiner", new ModelConfig.RefinerSettings(true, r.baseWidth(),
                     r.channelMultipliers(), r.resBlocksPerLevel(), r.maxT(), r.lambdaMic()));
             byte[] cfg = enabled.toJson().getBytes(StandardCharsets.UTF_8);
             NiftiFiles.writeAtomically(out.resolve(Checkpoint.CONFIG), os -> os.write(cfg));
             List<TrainingRun.Validation> results = new ArrayList<>();
             if (valPairs != null && o.validationSubjects() > 0 && (cancel == null || !cancel.getAsBoolean())) {
-                refiner.setWeights(rt.ema().shadows());
-                results = TrainingRun.validate(new DdimSampler(eps, refiner), pairs, valPairs, o, log, cancel);
+                refiner.holder().setWeights(rt.ema().shadows());
+                results = TrainingRun.validate(eps, refiner, pairs, valPairs, o, log, cancel);
             }
             JsonObject rec = d.training().deepCopy();
             JsonObject s2 = new JsonObject();

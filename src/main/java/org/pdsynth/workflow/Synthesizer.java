@@ -1,6 +1,6 @@
 package org.pdsynth.workflow;
 
-import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.Sampling;
 import org.pdsynth.diffusion.DiffusionModel;
 import org.pdsynth.diffusion.ParamsFile;
 import org.pdsynth.diffusion.RefinerModel;
@@ -12,6 +12,7 @@ import org.pdsynth.nifti.NiftiFiles;
 import org.pdsynth.nifti.NiftiWriter;
 import org.pdsynth.volume.AlignedSubject;
 import org.pdsynth.volume.Diagnosis;
+import org.pdsynth.volume.Direction;
 import org.pdsynth.volume.Grid;
 import org.pdsynth.volume.IntensityMap;
 import org.pdsynth.volume.Modality;
@@ -43,10 +44,10 @@ public final class Synthesizer implements AutoCloseable {
      * @param mask     brain mask file, or null to compute one from the data
      * @param like     a NIfTI whose grid the output takes, or null for the input's grid
      * @param label    diagnosis to condition on, or null for the unconditional (null) label
-     * @param sampling DDIM options (steps, eta, samples M, seed, guidance scale)
+     * @param sampling sampler, steps, eta, samples M, seed, guidance scale
      */
     public record Request(Modality from, Path input, Path bval, Path bvec, Path mask, Path like, Diagnosis label,
-            DdimSampler.Options sampling) {
+            Sampling.Options sampling) {
         public Request {
             if (from == null || input == null || sampling == null) throw new IllegalArgumentException("from, input and sampling options are required");
             if (from == Modality.DWI && (bval == null || bvec == null))
@@ -64,19 +65,27 @@ public final class Synthesizer implements AutoCloseable {
         this.refiner = refiner;
     }
 
-    /** {@link #load(Path, boolean)} with the refiner applied when the model has one. */
+    /** {@link #load(Path, boolean, String)} on the CPU with the refiner applied when the model has one. */
     public static Synthesizer load(Path folder) throws IOException {
-        return load(folder, true);
+        return load(folder, true, null);
+    }
+
+    /** {@link #load(Path, boolean, String)} on the CPU. */
+    public static Synthesizer load(Path folder, boolean refine) throws IOException {
+        return load(folder, refine, null);
     }
 
     /**
      * Loads a model folder (descriptor + EMA weights, its atlas when pattern-aware); checks it is
      * consistent. The stage-2 refiner is applied when {@code refine} is true, the config's
-     * {@code refiner.enabled} is on and the folder has {@value RefinerModel#FILE}.
+     * {@code refiner.enabled} is on and the folder has {@value RefinerModel#FILE}. Both networks
+     * live on the device named {@code device}: auto, cpu, gpu, gpu:N (null: the CPU).
+     *
+     * @throws ParamsFile.ParamsFormatException when the folder is not a consistent model folder (naming the file)
      */
-    public static Synthesizer load(Path folder, boolean refine) throws IOException {
+    public static Synthesizer load(Path folder, boolean refine, String device) throws IOException {
         ModelFolder.Descriptor d = ModelFolder.readDescriptor(folder);
-        DiffusionModel m = ModelFolder.loadModel(folder);
+        DiffusionModel m = ModelFolder.loadModel(folder, device);
         int[] zyx = m.config().grid();
         long[] g = d.grid().dims();
         if (m.config().channels() != d.aligner().segmenter().channels() || zyx[0] != g[2] || zyx[1] != g[1] || zyx[2] != g[0]) {
@@ -86,7 +95,7 @@ public final class Synthesizer implements AutoCloseable {
         }
         RefinerModel r = null;
         try {
-            if (refine && m.config().refiner().enabled()) r = RefinerModel.load(folder, m.config());
+            if (refine && m.config().refiner().enabled()) r = RefinerModel.load(folder, m);
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
@@ -112,16 +121,22 @@ public final class Synthesizer implements AutoCloseable {
         return folder;
     }
 
-    /** Runs one synthesis; {@code progress} gets (done, total) DDIM steps; {@code cancel} is polled each step. */
-    public Output synthesize(Request r, DdimSampler.Progress progress, BooleanSupplier cancel) throws IOException {
+    /**
+     * Runs one synthesis; {@code progress} gets (done, total) network evaluations; {@code cancel} is
+     * polled before each.
+     *
+     * @throws IOException when an input file cannot be read (naming it)
+     * @throws java.util.concurrent.CancellationException when cancelled
+     */
+    public Output synthesize(Request r, Sampling.Progress progress, BooleanSupplier cancel) throws IOException {
         SubjectAligner aligner = descriptor.aligner();
         Grid out = r.like() != null ? SubjectAligner.gridOf(r.like()) : null;
         AlignedSubject src = r.from() == Modality.FMRI ? aligner.alignFmri(r.input(), r.mask())
                 : aligner.alignDwi(r.input(), r.bval(), r.bvec(), r.mask());
         if (out == null) out = src.sourceGrid();
-        int direction = r.from() == Modality.FMRI ? 0 : 1;
-        Modality target = r.from().other();
-        DdimSampler.Result res = new DdimSampler(model, refiner).sample(src.data(), direction, Diagnosis.code(r.label()), r.sampling(), progress, cancel);
+        Direction direction = Direction.from(r.from());
+        Modality target = direction.target();
+        Sampling.Result res = Sampling.sample(model, refiner, src.data(), direction, r.label(), r.sampling(), progress, cancel);
         IntensityMap map = descriptor.intensity(target);
         Volume mean = aligner.restore(res.mean(), map, out, src.mask());
         Volume std = null;

@@ -1,9 +1,11 @@
 package org.pdsynth.workflow;
 
 import org.pdsynth.diffusion.AtlasWeightMap;
-import org.pdsynth.diffusion.DdimSampler;
-import org.pdsynth.diffusion.DiffusionModel;
+import org.pdsynth.diffusion.CheckpointStore;
+import org.pdsynth.diffusion.DenoiserObjective;
 import org.pdsynth.diffusion.RefinerModel;
+import org.pdsynth.diffusion.Sampling;
+import org.pdsynth.diffusion.DiffusionModel;
 import org.pdsynth.diffusion.TrainListener;
 import org.pdsynth.diffusion.TrainSettings;
 import org.pdsynth.diffusion.Trainer;
@@ -26,6 +28,7 @@ import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.VolumeMetrics;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.volume.Cohort;
+import org.pdsynth.volume.Direction;
 import org.pdsynth.volume.Modality;
 import org.pdsynth.volume.Subject;
 import org.pdsynth.volume.SubjectAligner;
@@ -63,13 +66,15 @@ public final class TrainingRun {
      */
     public record Options(Path cohort, Path out, ModelConfig config, TrainSettings settings, double validationFraction,
             long splitSeed, boolean resume, int validationSubjects, int validationSteps, SubjectAligner aligner,
-            Atlas atlas, List<String> weightRegions, List<Integer> stages, int refinerSteps) {
+            Atlas atlas, List<String> weightRegions, List<Integer> stages, int refinerSteps, String device) {
         /**
          * @param atlas         label atlas on the aligner's grid (pattern-aware module and loss
          *                      weight map), or null
          * @param weightRegions region names of the weight map W ({@link AtlasWeightMap#DEFAULT_REGIONS})
          * @param stages        stages to run, from {1, 2}
          * @param refinerSteps  optimiser steps of stage 2 (0: the settings' steps)
+         * @param device        where the networks run: auto, cpu, gpu, gpu:N (null: the CPU)
+         * @throws IllegalArgumentException for stages other than 1 and 2, or negative refiner steps
          */
         public Options {
             stages = stages == null ? List.of(1) : List.copyOf(stages);
@@ -83,7 +88,7 @@ public final class TrainingRun {
         public Options(Path cohort, Path out, ModelConfig config, TrainSettings settings, double validationFraction,
                 long splitSeed, boolean resume, int validationSubjects, int validationSteps, SubjectAligner aligner) {
             this(cohort, out, config, settings, validationFraction, splitSeed, resume, validationSubjects, validationSteps, aligner,
-                    null, null, List.of(1), 0);
+                    null, null, List.of(1), 0, null);
         }
     }
 
@@ -125,30 +130,32 @@ public final class TrainingRun {
         Path ckpt = o.out().resolve(ModelFolder.CHECKPOINTS);
         Files.createDirectories(o.out());
         DiffusionModel fresh = null;
-        Trainer trainer;
+        Trainer<DenoiserObjective> trainer;
         if (o.resume()) {
-            trainer = Trainer.resume(ckpt, train, o.settings());
-            log.accept("resumed at step " + trainer.stepsDone() + " from " + Trainer.resolveLatest(ckpt));
+            trainer = Trainer.resumeDenoiser(ckpt, train, o.settings(), o.device());
+            log.accept("resumed at step " + trainer.stepsDone() + " from " + CheckpointStore.resolveLatest(ckpt));
         } else {
             if (cfg.patternAware() && o.atlas() == null)
                 throw new IllegalArgumentException("model config 'patternAware' is on: give an atlas (--atlas) or turn it off");
-            fresh = DiffusionModel.create(cfg, o.atlas());
-            trainer = new Trainer(fresh, train, o.settings());
-            log.accept(String.format(Locale.ROOT, "model: %,d parameters, grid (Z,Y,X) %s, N = %d; %d steps, batch %d",
-                    fresh.parameterCount(), cfg.gridZYX(), cfg.channels(), o.settings().steps(), o.settings().batchSize()));
+            fresh = DiffusionModel.create(cfg, o.atlas(), o.device());
+            trainer = Trainer.denoiser(fresh, train, o.settings());
+            log.accept(String.format(Locale.ROOT, "model: %,d parameters, grid (Z,Y,X) %s, N = %d; %d steps, batch %d; %s",
+                    fresh.holder().parameterCount(), cfg.gridZYX(), cfg.channels(), o.settings().steps(), o.settings().batchSize(),
+                    fresh.holder().device()));
         }
+        DiffusionModel model = trainer.objective().model();
         try {
             if (o.atlas() != null && trainer.settings().lambdaWeight() > 0) {
                 float[] w = AtlasWeightMap.of(o.atlas(), o.weightRegions());
-                trainer.setWeightMap(w);
+                trainer.objective().setWeightMap(w);
                 int on = 0;
                 for (float x : w) on += x > 0 ? 1 : 0;
                 log.accept(String.format(Locale.ROOT, "loss weight map: %d regions, %d of %d voxels, lambda %.3g",
                         o.weightRegions().size(), on, w.length, trainer.settings().lambdaWeight()));
             }
-            if (trainer.model().atlas() != null)
-                log.accept("pattern-aware module: " + trainer.model().atlas().size() + " atlas regions at the "
-                        + trainer.model().config().patternAwareLevels() + " coarsest levels");
+            if (model.atlas() != null)
+                log.accept("pattern-aware module: " + model.atlas().size() + " atlas regions at the "
+                        + model.config().patternAwareLevels() + " coarsest levels");
             trainer.setListener(new TrainListener() {
                 @Override
                 public void onProgress(Progress p) {
@@ -163,7 +170,7 @@ public final class TrainingRun {
             int done = trainer.run(ckpt, cancel);
             List<Validation> results = new ArrayList<>();
             if (val != null && o.validationSubjects() > 0 && (cancel == null || !cancel.getAsBoolean()))
-                results = validate(new DdimSampler(trainer.emaModel()), train, val, o, log, cancel);
+                results = validate(trainer.objective().emaModel(trainer.ema()), null, train, val, o, log, cancel);
             JsonObject rec = new JsonObject();
             rec.addProperty("cohort", o.cohort().toAbsolutePath().toString());
             rec.add("train_subjects", ids(split.train()));
@@ -176,7 +183,7 @@ public final class TrainingRun {
             rec.addProperty("seconds", (System.nanoTime() - start) / 1e9);
             rec.addProperty("finished", Instant.now().toString());
             rec.add("validation", summary(results));
-            ModelFolder.save(o.out(), trainer, new ModelFolder.Descriptor(o.aligner().grid(), o.aligner(),
+            ModelFolder.save(o.out(), model, trainer.ema(), new ModelFolder.Descriptor(o.aligner().grid(), o.aligner(),
                     train.populationMap(Modality.FMRI), train.populationMap(Modality.DWI), rec));
             log.accept("model written to " + o.out() + (done < o.settings().steps() ? " (stopped early at step " + done + ")" : ""));
             return results;
@@ -202,22 +209,22 @@ public final class TrainingRun {
     }
 
     /** Synthesizes held-out subjects on the model grid and compares with the truth and the template. */
-    static List<Validation> validate(DdimSampler sampler, CohortPairs train, CohortPairs val, Options o, Consumer<String> log,
-            BooleanSupplier cancel) {
+    static List<Validation> validate(DiffusionModel model, RefinerModel refiner, CohortPairs train, CohortPairs val, Options o,
+            Consumer<String> log, BooleanSupplier cancel) {
         List<Validation> out = new ArrayList<>();
         long[] g = o.aligner().grid().dims();
         int n = Math.min(val.size(), o.validationSubjects());
         for (int i = 0; i < n; i++) {
             TrainingPair p = val.get(i);
-            for (int d = 0; d < 2; d++) {
+            for (Direction d : Direction.values()) {
                 if (cancel != null && cancel.getAsBoolean()) return out;
                 float[] truth = p.target(d);
-                float[] synth = sampler.sample(p.source(d), d, p.label(), DdimSampler.Options.defaults()
-                        .withSteps(o.validationSteps()).withSeed(o.splitSeed() + i), null, cancel).mean();
-                float[] template = train.template(d == 0 ? Modality.DWI : Modality.FMRI);
+                float[] synth = Sampling.sample(model, refiner, p.source(d), d, p.label(), Sampling.Options.builder()
+                        .optSteps(o.validationSteps()).optSeed(o.splitSeed() + i).build(), null, cancel).mean();
+                float[] template = train.template(d.target());
                 MetricsReport s = compare(truth, synth, g, train.channels());
                 MetricsReport t = compare(truth, template, g, train.channels());
-                Validation v = new Validation(p.subject(), d == 0 ? "fmri->dwi" : "dwi->fmri", s.psnr(), s.ssim(), t.psnr(), t.ssim());
+                Validation v = new Validation(p.subject(), d.label(), s.psnr(), s.ssim(), t.psnr(), t.ssim());
                 log.accept(String.format(Locale.ROOT, "validation %s %s: PSNR %.2f dB SSIM %.4f (template %.2f dB / %.4f)",
                         v.subject(), v.direction(), v.psnr(), v.ssim(), v.templatePsnr(), v.templateSsim()));
                 out.add(v);

@@ -63,7 +63,7 @@ class BehaviourGoldenTest extends SingleThreadTests {
                 Path input = in.resolve(from == Modality.FMRI ? "fmri.nii.gz" : "dwi.nii.gz");
                 Synthesizer.Output o = s.synthesize(new Synthesizer.Request(from, input,
                         from == Modality.DWI ? in.resolve("dwi.bval") : null, from == Modality.DWI ? in.resolve("dwi.bvec") : null,
-                        null, null, null, DdimSampler.Options.defaults().withSteps(5).withSeed(0)), null, null);
+                        null, null, null, Sampling.Options.defaults().withSteps(5).withSeed(0)), null, null);
                 record("shipped." + from.name().toLowerCase(Locale.ROOT), VolumeArrays.copyOf(o.mean().data()));
             }
         }
@@ -73,17 +73,17 @@ class BehaviourGoldenTest extends SingleThreadTests {
     @Test
     void firstFiveTrainingLossesAreUnchanged() throws Exception {
         ModelConfig eps = PdsStagesTest.config(false).with("objective", "epsilon");
-        try (DiffusionModel m = DiffusionModel.create(eps); Trainer t = new Trainer(m, PdsStagesTest.pairs(3), TinySetup.settings(5))) {
+        try (DiffusionModel m = DiffusionModel.create(eps); Trainer<DenoiserObjective> t = Trainer.denoiser(m, PdsStagesTest.pairs(3), TinySetup.settings(5))) {
             got.put("stage1.epsilon", losses(t::step));
         }
         ModelConfig x0 = PdsStagesTest.config(true).with("objective", "x0");
         try (DiffusionModel m = DiffusionModel.create(x0, PdsStagesTest.atlas());
-             Trainer t = new Trainer(m, PdsStagesTest.pairs(3), TinySetup.settings(5))) {
+             Trainer<DenoiserObjective> t = Trainer.denoiser(m, PdsStagesTest.pairs(3), TinySetup.settings(5))) {
             got.put("stage1.x0-pattern-aware", losses(t::step));
         }
         try (DiffusionModel m = DiffusionModel.create(x0, PdsStagesTest.atlas());
              RefinerModel r = RefinerModel.create(x0);
-             RefinerTrainer rt = new RefinerTrainer(m, r, PdsStagesTest.pairs(3), TinySetup.settings(5))) {
+             Trainer<RefinerObjective> rt = Trainer.refiner(m, r, PdsStagesTest.pairs(3), TinySetup.settings(5))) {
             got.put("stage2.refiner", losses(rt::step));
         }
         check(1e-6);

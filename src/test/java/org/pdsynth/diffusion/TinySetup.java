@@ -3,6 +3,7 @@ package org.pdsynth.diffusion;
 import java.util.List;
 
 import org.pdsynth.model.ModelConfig;
+import org.pdsynth.volume.Diagnosis;
 
 /** Tiny model configs and synthetic pairs for fast tests. */
 public final class TinySetup {
@@ -45,7 +46,7 @@ public final class TinySetup {
                                 f[k] = (float) (0.8 * Math.sin(0.7 * x + 0.3 * y * (c + 1) + 0.5 * z + i));
                                 d[k] = (float) (0.9 * Math.tanh(2 * f[k] - 0.2 * c) * Math.cos(0.2 * z));
                             }
-                return new TrainingPair("sub-" + i, f, d, i % 3);
+                return new TrainingPair("sub-" + i, f, d, label(i % 3));
             }
 
             public int channels() {
@@ -58,6 +59,11 @@ public final class TinySetup {
         };
     }
 
+    /** The diagnosis of a label code: 0 NC, 1 MCI, 2 AD, 3 null. */
+    public static Diagnosis label(int code) {
+        return code == Diagnosis.NONE_CODE ? null : Diagnosis.values()[code];
+    }
+
     public static PairSource pairs(int count) {
         return pairs(count, 2, new int[] {8, 8, 8});
     }
@@ -66,12 +72,12 @@ public final class TinySetup {
      * Steps {@code trainer} on one fixed batch until the loss is a tenth of the first or {@code
      * maxSteps} steps are done; returns {first loss, last loss, steps}.
      */
-    static float[] overfit(Trainer trainer, NoisedBatch batch, int maxSteps) {
-        float first = trainer.step(batch);
+    static float[] overfit(Trainer<DenoiserObjective> trainer, NoisedBatch batch, int maxSteps) {
+        float first = trainer.step(sm -> trainer.objective().prepare(sm, batch));
         float last = first;
         int steps = 1;
         while (steps < maxSteps && last > first / 10) {
-            last = trainer.step(batch);
+            last = trainer.step(sm -> trainer.objective().prepare(sm, batch));
             steps++;
         }
         return new float[] {first, last, steps};

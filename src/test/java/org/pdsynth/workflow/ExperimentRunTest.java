@@ -38,7 +38,7 @@ class ExperimentRunTest {
         ModelConfig net = ModelConfig.defaults().with("channelMultipliers", List.of(1, 2)).with("embeddingDim", 16)
                 .with("attentionHeads", 2).with("channels", 4);
         SubjectAligner aligner = SubjectAligner.defaults().withGrid(TinyCohort.MODEL).withSegmenter(Segmenter.defaults().withChannels(4));
-        return new ExperimentRun.Options(train, test, out, TINY, null, 3, aligner, net);
+        return new ExperimentRun.Options(train, test, out, TINY, null, 3, aligner, net, null);
     }
 
     /** Two disease-region names of the AAL list on the native grid, left and right halves. */

@@ -1,7 +1,7 @@
 package org.pdsynth.workflow;
 
 import org.pdsynth.diffusion.Checkpoint;
-import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.Sampling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,7 +51,7 @@ class ShippedModelTest {
         try (Synthesizer s = Synthesizer.load(folder)) {
             assertTrue(s.refines(), "stage 2 refiner shipped and on");
             Synthesizer.Output o = s.synthesize(new Synthesizer.Request(Modality.FMRI, in.resolve("fmri.nii.gz"), null, null, null, null,
-                    null, DdimSampler.Options.defaults().withSteps(3)), null, null);
+                    null, Sampling.Options.defaults().withSteps(3)), null, null);
             assertArrayEquals(new long[] {20, 18, 16, 8}, o.mean().data().dimensionsAsLongArray(), "N = 8 channels on the input grid");
             for (float v : VolumeArrays.copyOf(o.mean().data())) assertTrue(Float.isFinite(v));
             assertEquals(Modality.DWI, o.target());

@@ -1,7 +1,7 @@
 package org.pdsynth.workflow;
 
 import org.pdsynth.diffusion.Checkpoint;
-import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.diffusion.Sampling;
 import org.pdsynth.diffusion.TrainSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,7 +58,7 @@ class TrainSynthesizeEndToEndTest {
 
         Path in = dir.resolve("cohort/sub-01");
         try (Synthesizer s = Synthesizer.load(model)) {
-            DdimSampler.Options o = DdimSampler.Options.defaults().withSteps(3).withSamples(2).withSeed(5);
+            Sampling.Options o = Sampling.Options.defaults().withSteps(3).withSamples(2).withSeed(5);
             Synthesizer.Output dwi = s.synthesize(new Synthesizer.Request(Modality.FMRI, in.resolve("fmri.nii.gz"), null, null, null, null,
                     null, o), null, null);
             Path out = dir.resolve("out/dwi_synth.nii.gz");
@@ -87,7 +87,7 @@ class TrainSynthesizeEndToEndTest {
         TrainingRun.run(options(csv, model, 1, false), l -> {}, null);
         Path in = dir.resolve("cohort/sub-01");
         assertThrows(IllegalArgumentException.class, () -> new Synthesizer.Request(Modality.DWI, in.resolve("dwi.nii.gz"), null, null,
-                null, null, null, DdimSampler.Options.defaults()), "a DWI input without bval/bvec");
+                null, null, null, Sampling.Options.defaults()), "a DWI input without bval/bvec");
         IOException notModel = assertThrows(IOException.class, () -> Synthesizer.load(dir.resolve("cohort")));
         assertTrue(notModel.getMessage().contains(ModelFolder.DESCRIPTOR), notModel.getMessage());
         // a truncated weights file
@@ -114,7 +114,7 @@ class TrainSynthesizeEndToEndTest {
         Path partial = dir.resolve("cohort/partial.csv");
         new org.pdsynth.volume.Cohort(rows).write(partial);
         Path out = dir.resolve("completed");
-        DdimSampler.Options o = DdimSampler.Options.defaults().withSteps(2);
+        Sampling.Options o = Sampling.Options.defaults().withSteps(2);
         try (Synthesizer s = Synthesizer.load(model)) {
             java.util.List<CohortCompletion.Item> first = new java.util.ArrayList<>();
             for (int shard = 1; shard <= 2; shard++)

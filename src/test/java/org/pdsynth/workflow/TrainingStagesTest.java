@@ -3,7 +3,9 @@ package org.pdsynth.workflow;
 import org.pdsynth.diffusion.Checkpoint;
 import org.pdsynth.diffusion.PdsStagesTest;
 import org.pdsynth.diffusion.RefinerModel;
-import org.pdsynth.diffusion.RefinerTrainer;
+import org.pdsynth.diffusion.RefinerObjective;
+import org.pdsynth.diffusion.DenoiserObjective;
+import org.pdsynth.diffusion.CheckpointStore;
 import org.pdsynth.diffusion.TinySetup;
 import org.pdsynth.diffusion.TrainSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,13 +80,13 @@ class TrainingStagesTest {
         Atlas atlas = Atlas.boxes(GRID, 2, 2, 2);
         List<String> log = new ArrayList<>();
         TrainingRun.Options o = new TrainingRun.Options(csv, out, cfg, ts, 0.25, 5, false, 1, 2, aligner, atlas,
-                List.of("box_0_0_0", "box_1_1_1"), List.of(1, 2), 3);
+                List.of("box_0_0_0", "box_1_1_1"), List.of(1, 2), 3, null);
         List<TrainingRun.Validation> v = TrainingRun.run(o, log::add, null);
         assertEquals(2, v.size(), "one validation subject, both directions, with the refiner");
         assertTrue(log.stream().anyMatch(l -> l.startsWith("loss weight map: 2 regions, 432 of 1728 voxels")), String.join("\n", log));
         assertTrue(log.stream().anyMatch(l -> l.startsWith("pattern-aware module: 8 atlas regions")));
         assertTrue(Files.isRegularFile(out.resolve(Checkpoint.ATLAS)) && Files.isRegularFile(out.resolve(RefinerModel.FILE)));
-        assertTrue(RefinerTrainer.hasCheckpoint(out.resolve(ModelFolder.CHECKPOINTS).resolve(RefinerRun.CHECKPOINTS)));
+        assertTrue(CheckpointStore.exists(out.resolve(ModelFolder.CHECKPOINTS).resolve(RefinerRun.CHECKPOINTS)));
         assertTrue(Checkpoint.readConfig(out).refiner().enabled());
         JsonObject stage2 = ModelFolder.readDescriptor(out).training().getAsJsonObject("stage2");
         assertEquals(3, stage2.get("steps_done").getAsInt());
@@ -95,18 +97,18 @@ class TrainingStagesTest {
 
         // stage 2 again on the saved model, resumed from its stage-2 checkpoint: nothing left to do at 3 steps
         log.clear();
-        TrainingRun.Options again = new TrainingRun.Options(csv, out, cfg, ts, 0.25, 5, true, 0, 2, aligner, null, null, List.of(2), 3);
+        TrainingRun.Options again = new TrainingRun.Options(csv, out, cfg, ts, 0.25, 5, true, 0, 2, aligner, null, null, List.of(2), 3, null);
         TrainingRun.run(again, log::add, null);
         assertTrue(log.stream().anyMatch(l -> l.equals("stage 2 resumed at step 3 from " + out.resolve("checkpoints").resolve("stage2"))),
                 String.join("\n", log));
 
         // stage 1 of a pattern-aware config without an atlas is a clear error
         TrainingRun.Options noAtlas = new TrainingRun.Options(csv, dir.resolve("m2"), cfg, ts, 0.25, 5, false, 0, 2, aligner, null, null,
-                List.of(1), 0);
+                List.of(1), 0, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingRun.run(noAtlas, log::add, null));
         assertEquals("model config 'patternAware' is on: give an atlas (--atlas) or turn it off", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new TrainingRun.Options(csv, out, cfg, ts, 0.25, 5, false, 0, 2, aligner,
-                null, null, List.of(3), 0));
+                null, null, List.of(3), 0, null));
         assertFalse(Files.exists(dir.resolve("m2").resolve(RefinerModel.FILE)));
     }
 }
