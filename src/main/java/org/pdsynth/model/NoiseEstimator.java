@@ -11,7 +11,7 @@ import java.util.Arrays;
  * The stage-1 network of PDS, f(x_t, c, t, d, y, A) (DESIGN 4.3, 4.4): the {@link UNet3d} over
  * concat(x_t, c) (2N channels) configured from a {@link ModelConfig}, whose N-channel output is
  * the network's prediction: the noise eps, the clean target x0 or the velocity v, as the
- * prediction type ({@link ModelConfig#objective()}) says. The name is the field's ("noise
+ * prediction type ({@link ModelConfig#prediction()}, {@link PredictionType}) says. The name is the field's ("noise
  * estimator", eps_theta in Ho et al. 2020, arXiv:2006.11239); what the output means is the
  * diffusion layer's business.
  *
@@ -68,7 +68,7 @@ public final class NoiseEstimator extends UNet3d {
     }
 
     /**
-     * The network's prediction (eps, x0 or v by the config's prediction type). Arrays: {@code xt}
+     * The network's prediction (eps, x0 or v by the config's {@link PredictionType}). Arrays: {@code xt}
      * and {@code cond} (B, N, D, H, W); {@code t} in [0, T-1], {@code direction} in {0, 1},
      * {@code label} in {0..3} (3 = null), one per sample. The conditioning arrays are created in
      * {@code xt}'s manager. Returns (B, N, D, H, W).
