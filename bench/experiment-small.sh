@@ -8,7 +8,8 @@
 #
 #   bench/experiment-small.sh [OUT]      (default bench/out/experiment-small)
 # Environment: PDS (the launcher, default scripts/pds), SUBJECTS (30), TEST (10), SEED (21),
-# DWI_GROUPING (directions: b0 + direction clusters, needed for the FA/MD metrics; bvalue = as before).
+# DWI_GROUPING (directions: b0 + direction clusters, needed for the FA/MD metrics; bvalue = as before),
+# EXPERIMENT_ARGS (extra options of pds experiment, e.g. "--residual --sampler dpm++2m --samples 4").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench/out/experiment-small}"
@@ -29,5 +30,5 @@ head -n 1 "$clean/participants.csv" > "$clean/test.csv"
 tail -n +2 "$clean/participants.csv" | tail -n "$TEST" >> "$clean/test.csv"
 start=$(date +%s)
 "$PDS" experiment --cohort "$cohort/train.csv" --test "$cohort/test.csv" --test-noise-free "$clean/test.csv" \
-  --dwi-grouping "$DWI_GROUPING" --out "$out/run" --budget small
+  --dwi-grouping "$DWI_GROUPING" --out "$out/run" --budget small ${EXPERIMENT_ARGS:-}
 echo "experiment-small: $(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s wall; results $out/run/results.md"
