@@ -24,11 +24,14 @@ import org.pdsynth.diagnosis.SyntheticSet;
 import org.pdsynth.diffusion.AtlasWeightMap;
 import org.pdsynth.diffusion.Sampling;
 import org.pdsynth.diffusion.TrainSettings;
+import org.pdsynth.metrics.DiseasePattern;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.Montage;
+import org.pdsynth.metrics.TensorFit;
 import org.pdsynth.metrics.VolumeMetrics;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.model.PredictionType;
+import org.pdsynth.nifti.GradientTable;
 import org.pdsynth.nifti.NiftiFiles;
 import org.pdsynth.nifti.NiftiReader;
 import org.pdsynth.volume.Cohort;
@@ -49,14 +52,15 @@ import org.pdsynth.volume.Volume;
  * {dwi,fmri}_synth.nii.gz} (the {@link CohortCompletion#outputFile} layout that {@code pds
  * diagnose} reads), {@code results.md}, {@code results.csv}, {@code per-subject.csv},
  * {@code diagnosis.csv}, {@code montage-<target>.png} (all methods) and
- * {@code montages/<method>-<target>.png} (truth beside one method), {@code regions.csv} and
- * {@code region-signal-<target>.png}.
+ * {@code montages/<method>-<target>.png} (truth beside one method), {@code regions.csv},
+ * {@code region-signal-<target>.png} and {@code pattern.csv} (disease-pattern effect sizes).
  *
  * <p>Conventions: test syntheses use the null label (the diagnosis protocols must not see the
  * label through the synthesis) and a fixed seed; the truth is the test subject's real scan
  * aligned to N channels on its own grid (intensity units of the modality); metrics per DESIGN 4.8
  * (per channel, scaled by the truth's range, then averaged), whole volume and inside the
- * subject's brain mask. The population template (voxelwise mean of the training subjects'
+ * subject's brain mask; then the metrics users need ({@link Measures}, {@link PatternScores}:
+ * against the noise-free twin when {@link Options#testNoiseFree()} is given; docs/experiment.md). The population template (voxelwise mean of the training subjects'
  * aligned scans) is reported as the trivial baseline. Restartable: a finished training (a
  * {@code stageN.done} marker) and an existing synthetic file are reused.
  */
@@ -73,19 +77,38 @@ public final class ExperimentRun {
      *                switches are applied; its prediction type is that of every diffusion method
      *                (the regression baseline has its own)
      * @param device  where the networks run: auto, cpu, gpu, gpu:N (null: the CPU)
-     * @param recipe  how the diffusion methods are trained and sampled
+     * @param testNoiseFree manifest of the test cohort's noise-free twin ({@code pds simulate --noise-free}, same
+     *                seed), or null: fidelity, sharpness, FA and the disease pattern are then also measured
+     *                against the noise-free truth
+     * @param recipe  how the diffusion methods are trained and sampled (null: {@link Recipe#defaults()})
      */
     public record Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, SubjectAligner aligner,
-            ModelConfig network, String device, Recipe recipe) {
+            ModelConfig network, String device, Path testNoiseFree, Recipe recipe) {
         public Options {
             if (train == null || test == null || out == null || budget == null || aligner == null || network == null)
                 throw new IllegalArgumentException("train, test, out, budget, aligner and network are required");
         }
 
+        /** Without a noise-free twin. */
+        public Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, SubjectAligner aligner, ModelConfig network,
+                String device) {
+            this(train, test, out, budget, atlas, seed, aligner, network, device, null, Recipe.defaults());
+        }
+
+        /** The same options with the noise-free twin's manifest (null: none). */
+        public Options withTestNoiseFree(Path manifest) {
+            return new Options(train, test, out, budget, atlas, seed, aligner, network, device, manifest, recipe);
+        }
+
+        /** The same options with another recipe. */
+        public Options withRecipe(Recipe r) {
+            return new Options(train, test, out, budget, atlas, seed, aligner, network, device, testNoiseFree, r);
+        }
+
         /** The default 4 mm model grid, N = 8, the default network with the given prediction type, on the CPU. */
         public Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, PredictionType prediction) {
             this(train, test, out, budget, atlas, seed, SubjectAligner.defaults(), ModelConfig.defaults().withPrediction(prediction), null,
-                    Recipe.defaults());
+                    null, Recipe.defaults());
         }
     }
 
@@ -110,12 +133,26 @@ public final class ExperimentRun {
         }
     }
 
-    /** Metrics of one method, subject and direction. */
-    public record Score(Method method, String subject, Diagnosis label, Modality target, MetricsReport report) {}
+    /** Row name of the test subjects' own (noisy) scans judged against their noise-free twins. */
+    public static final String NOISY_TRUTH = "truth (noisy scan)";
 
-    /** Everything measured. {@code method == null} in a score marks the population template. */
+    /**
+     * Metrics of one source, subject and direction.
+     *
+     * @param method   the method, or null for a baseline
+     * @param source   the row name: the method's title, {@link ResultsWriter#TEMPLATE} or {@link #NOISY_TRUTH}
+     * @param report   against the truth (the test scan); null for {@link #NOISY_TRUTH}
+     * @param measures against the noise-free truth when a twin is given (else the truth): fidelity, sharpness, FA
+     */
+    public record Score(Method method, String source, String subject, Diagnosis label, Modality target, MetricsReport report,
+            Measures measures) {}
+
+    /**
+     * Everything measured. {@code pattern}: disease-pattern agreement with the (noise-free) truth's per source and
+     * target ({@link PatternScores}).
+     */
     public record Results(List<Score> scores, Map<Method, List<DiagnosisReport>> diagnosis, DiagnosisReport realReal,
-            Map<String, Double> trainingSeconds, Path resultsMd) {}
+            Map<String, Double> trainingSeconds, Path resultsMd, Map<String, Map<Modality, DiseasePattern.Agreement>> pattern) {}
 
     private ExperimentRun() {}
 
@@ -137,6 +174,7 @@ public final class ExperimentRun {
                 if (s.fmri().toAbsolutePath().normalize().equals(t.fmri().toAbsolutePath().normalize()))
                     throw new IllegalArgumentException(o.test() + ": subject " + s.subject() + " uses the same fmri file as training subject "
                             + t.subject() + "; the test cohort must be disjoint from the training cohort");
+        if (o.testNoiseFree() != null) NoiseFreeTwin.check(o.testNoiseFree(), test);
         Path atlasFile = o.atlas() != null ? o.atlas() : o.train().toAbsolutePath().getParent().resolve("atlas.nii.gz");
         if (!Files.isRegularFile(atlasFile))
             throw new IllegalArgumentException(atlasFile + ": no atlas; the pattern-aware methods need one (--atlas, a label NIfTI with its .txt)");
@@ -161,13 +199,20 @@ public final class ExperimentRun {
         }
         Map<String, Img<FloatType>> masks = new LinkedHashMap<>();
         for (Subject s : test) if (s.mask() != null) masks.put(s.subject(), NiftiReader.read(s.mask()).data());
+        Map<String, Volume> clean = o.testNoiseFree() == null ? Map.of() : NoiseFreeTwin.aligned(o.testNoiseFree(), test, truth, seg);
+        Map<String, TensorFit> fits = tensorFits(test, seg, log);
         List<Score> scores = new ArrayList<>();
         Map<Method, Map<String, Img<FloatType>>> shown = new LinkedHashMap<>();
         for (Subject s : test) {
             Img<FloatType> mask = masks.get(s.subject());
             for (Modality target : Modality.values()) {
+                String key = s.subject() + "/" + target;
+                Img<FloatType> t = truth.get(key).data(), c = clean.containsKey(key) ? clean.get(key).data() : null;
+                TensorFit fit = target == Modality.DWI ? fits.get(s.subject()) : null;
                 Img<FloatType> tpl = template.get(target);
-                if (tpl != null) scores.add(new Score(null, s.subject(), s.label(), target, compare(truth.get(s.subject() + "/" + target).data(), tpl, mask)));
+                if (tpl != null)
+                    scores.add(new Score(null, ResultsWriter.TEMPLATE, s.subject(), s.label(), target, compare(t, tpl, mask), Measures.of(t, c, tpl, mask, fit)));
+                if (c != null) scores.add(new Score(null, NOISY_TRUTH, s.subject(), s.label(), target, null, Measures.of(t, c, t, mask, fit)));
             }
         }
         for (Method m : Method.values()) {
@@ -190,8 +235,10 @@ public final class ExperimentRun {
                             Synthesizer.write(res, file);
                         }
                         Img<FloatType> synthetic = NiftiReader.read(file).data();
-                        MetricsReport r = compare(truth.get(s.subject() + "/" + target).data(), synthetic, mask);
-                        scores.add(new Score(m, s.subject(), s.label(), target, r));
+                        String key = s.subject() + "/" + target;
+                        MetricsReport r = compare(truth.get(key).data(), synthetic, mask);
+                        scores.add(new Score(m, m.title(), s.subject(), s.label(), target, r, Measures.of(truth.get(key).data(),
+                                clean.containsKey(key) ? clean.get(key).data() : null, synthetic, mask, target == Modality.DWI ? fits.get(s.subject()) : null)));
                         if (k == 1) shown.computeIfAbsent(m, x -> new LinkedHashMap<>()).put(target.toString(), synthetic);
                     }
                     log.accept(String.format(Locale.ROOT, "%s: %d/%d %s synthesized and measured", m.key(), k, test.size(), s.subject()));
@@ -202,6 +249,8 @@ public final class ExperimentRun {
         Files.createDirectories(out);
         montages(out, test.get(0), truth, template, shown, seg.channels() / 2);
         RegionSignals.write(out, atlasFile, test, truth, shown.keySet().stream().toList(), out.resolve("synthetic"), seg.channels() / 2, figures);
+        Map<String, Map<Modality, DiseasePattern.Agreement>> pattern = PatternScores.write(out, atlasFile, test, truth, clean,
+                shown.keySet().stream().toList(), out.resolve("synthetic"));
 
         // diagnosis: real/real once, then each method's synthetic set in the other protocols
         int folds = folds(test);
@@ -227,9 +276,10 @@ public final class ExperimentRun {
             }
         }
         double total = (System.nanoTime() - start) / 1e9;
-        Path md = ResultsWriter.write(out, o, train.size(), test.size(), scores, realReal, diag, seconds, total);
+        Path md = ResultsWriter.write(out, o, train.size(), test.size(), scores, realReal, diag, seconds, total, pattern,
+                seg.grouping() == Segmenter.DwiGrouping.DIRECTIONS);
         log.accept("results: " + md + String.format(Locale.ROOT, " (%.1f min)", total / 60));
-        return new Results(scores, diag, realReal, seconds, md);
+        return new Results(scores, diag, realReal, seconds, md, pattern);
     }
 
     /** How a method's test syntheses are drawn: the recipe's sampler and K samples (one for the single-sample method). */
@@ -301,6 +351,28 @@ public final class ExperimentRun {
 
     private static MetricsReport compare(Img<FloatType> truth, Img<FloatType> test, Img<FloatType> mask) {
         return mask == null ? VolumeMetrics.compare(truth, test) : VolumeMetrics.compare(truth, test, mask);
+    }
+
+    /**
+     * The tensor fit of each test subject's DWI channels (WLS, mean b-matrix per channel) when the
+     * DWI is aligned in direction grouping; empty otherwise (b-value segments mix b=0 and
+     * diffusion-weighted volumes: no tensor to fit).
+     */
+    private static Map<String, TensorFit> tensorFits(List<Subject> test, Segmenter seg, Consumer<String> log) throws IOException {
+        Map<String, TensorFit> fits = new LinkedHashMap<>();
+        if (seg.grouping() != Segmenter.DwiGrouping.DIRECTIONS) {
+            log.accept("FA/MD not measured: the DWI channels are b-value segments (align with dMRI grouping 'directions' for a tensor fit)");
+            return fits;
+        }
+        for (Subject s : test) {
+            GradientTable table = GradientTable.read(s.bval(), s.bvec());
+            try {
+                fits.put(s.subject(), TensorFit.ofGroups(table, seg.dwiGroups(table, s.dwi().toString()), TensorFit.Method.WLS));
+            } catch (IllegalArgumentException e) {
+                log.accept("FA/MD not measured for " + s.subject() + ": " + e.getMessage());
+            }
+        }
+        return fits;
     }
 
     /** Folds of the stratified cross-validation: at most 5, at most the smallest class present. */
