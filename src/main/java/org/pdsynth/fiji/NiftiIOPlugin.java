@@ -19,7 +19,7 @@ import org.scijava.plugin.Plugin;
 /**
  * NIfTI through SciJava's IO service: {@code io.open("sub/fmri.nii.gz")} in a Groovy/Jython
  * script (and anything built on the IOService) reads {@code .nii}, {@code .nii.gz},
- * {@code .hdr}/{@code .img} with our reader ({@link NiftiReader}: NIfTI-1/2, either byte order,
+ * {@code .hdr}/{@code .img} (also gzipped) with our reader ({@link NiftiReader}: NIfTI-1/2, either byte order,
  * scaling applied) and returns the calibrated hyperstack of {@link ImagePlusConverter} (the 4th
  * axis as frames when the header has a TR, as channels otherwise). {@code io.save(imp, "x.nii.gz")}
  * writes an ImagePlus as float32 NIfTI-1 ({@code .nii} or {@code .nii.gz}) atomically, with the
@@ -39,7 +39,10 @@ public class NiftiIOPlugin extends AbstractIOPlugin<ImagePlus> {
     @Override
     public boolean supportsOpen(Location source) {
         String n = name(source);
-        return n != null && (n.endsWith(".nii") || n.endsWith(".nii.gz") || n.endsWith(".hdr") || n.endsWith(".img"));
+        if (n == null) return false;
+        for (String ext : new String[] {".nii", ".nii.gz", ".hdr", ".img", ".hdr.gz", ".img.gz"})
+            if (n.endsWith(ext)) return true;
+        return false;
     }
 
     @Override

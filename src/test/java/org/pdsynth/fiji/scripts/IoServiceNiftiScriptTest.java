@@ -67,6 +67,35 @@ class IoServiceNiftiScriptTest {
     }
 
     @Test
+    void aHdrImgPairOpensFromEitherFile() throws Exception {
+        // a NIfTI-1 pair made from a single file: the 348-byte header with magic "ni1" and vox_offset 0,
+        // the voxels (from the single file's vox_offset) in the .img
+        Path nii = dir.resolve("single.nii");
+        NiftiWriter.write(nii, ArrayImgs.floats(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 3, 2, 2),
+                Geometry.ofVoxelSize(2, 2, 2));
+        byte[] all = java.nio.file.Files.readAllBytes(nii);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int voxOffset = (int) b.getFloat(108);
+        byte[] hdr = java.util.Arrays.copyOf(all, 348);
+        java.nio.ByteBuffer.wrap(hdr).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(108, 0f);
+        hdr[344] = 'n';
+        hdr[345] = 'i';
+        hdr[346] = '1';
+        hdr[347] = 0;
+        Path h = dir.resolve("pair.hdr"), i = dir.resolve("pair.img");
+        java.nio.file.Files.write(h, hdr);
+        java.nio.file.Files.write(i, java.util.Arrays.copyOfRange(all, voxOffset, all.length));
+        float[] want = VolumeArrays.copyOf(NiftiReader.read(nii).data());
+        try (org.scijava.Context ctx = new org.scijava.Context(org.scijava.io.IOService.class)) {
+            org.scijava.io.IOService io = ctx.service(org.scijava.io.IOService.class);
+            for (Path p : new Path[] {h, i}) {
+                ImagePlus imp = assertInstanceOf(ImagePlus.class, io.open(p.toString()), p.toString());
+                assertArrayEquals(want, VolumeArrays.copyOf(ImagePlusConverter.toImg(imp)), 0f);
+            }
+        }
+    }
+
+    @Test
     void jythonOpensNiftiToo() throws Exception {
         Path in = input(Geometry.ofVoxelSize(2, 2, 2).withTr(1.5));
         Map<String, Object> inputs = new HashMap<>();
