@@ -10,6 +10,7 @@ import org.pdsynth.diffusion.RefinerModel;
 import org.pdsynth.diffusion.Sampling;
 import org.pdsynth.diffusion.TrainingPair;
 import org.pdsynth.metrics.MetricsReport;
+import org.pdsynth.metrics.Sharpness;
 import org.pdsynth.metrics.VolumeMetrics;
 import org.pdsynth.model.Engines;
 import org.pdsynth.volume.Cohort;
@@ -21,7 +22,8 @@ import org.pdsynth.workflow.ModelFolder;
 
 /**
  * Samplers and step counts on one model and held-out subjects, on the model grid (as the
- * training validation measures): PSNR/SSIM of the synthesis against the truth, both directions,
+ * training validation measures): PSNR/SSIM of the synthesis against the truth and its sharpness
+ * relative to the truth (inside the truth's brain: first channel above the background), both directions,
  * network evaluations and wall time per synthesis. Arguments: {@code --cohort participants.csv
  * [--model DIR] [--configs ddim:50,dpm++2m:10,...] [--samples K] [--threads 2]}; prints a
  * Markdown table. Used by {@code bench/sampler-compare.sh}.
@@ -43,26 +45,34 @@ public final class SamplerBench {
                 String[] p = c.split(":");
                 Sampling.Options o = Sampling.Options.builder().optSampler(p[0]).optSteps(Integer.parseInt(p[1])).optSamples(samples).optSeed(1).build();
                 for (Direction dir : Direction.values()) {
-                    double psnr = 0, ssim = 0, secs = 0;
+                    double psnr = 0, ssim = 0, secs = 0, grad = 0, spec = 0;
                     for (int i = 0; i < pairs.size(); i++) {
                         TrainingPair tp = pairs.get(i);
                         long t0 = System.nanoTime();
                         float[] out = Sampling.sample(model, refiner, tp.source(dir), dir, null, o, null, null).mean();
                         secs += (System.nanoTime() - t0) / 1e9;
-                        MetricsReport r = VolumeMetrics.compare(VolumeArrays.wrap(tp.clean(dir), g[0], g[1], g[2], pairs.channels()),
-                                VolumeArrays.wrap(out, g[0], g[1], g[2], pairs.channels()));
+                        var truth = VolumeArrays.wrap(tp.clean(dir), g[0], g[1], g[2], pairs.channels());
+                        var synth = VolumeArrays.wrap(out, g[0], g[1], g[2], pairs.channels());
+                        MetricsReport r = VolumeMetrics.compare(truth, synth);
                         psnr += r.psnr();
                         ssim += r.ssim();
+                        // brain: where the truth's first channel is above the background (-1 in model units)
+                        float[] m = new float[(int) (g[0] * g[1] * g[2])];
+                        float[] c0 = tp.clean(dir);
+                        for (int v = 0; v < m.length; v++) m[v] = c0[v] > -0.98f ? 1f : 0f;
+                        Sharpness sh = Sharpness.compare(truth, synth, VolumeArrays.wrap(m, g[0], g[1], g[2]));
+                        grad += sh.gradientRatio();
+                        spec += sh.spectrumRatio();
                     }
                     int n = pairs.size();
-                    rows.add(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.4f | %.1f |", p[0], dir.label(), o.steps(),
-                            Sampling.evaluations(model, o), psnr / n, ssim / n, secs / n));
+                    rows.add(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.4f | %.3f | %.3f | %.1f |", p[0], dir.label(), o.steps(),
+                            Sampling.evaluations(model, o), psnr / n, ssim / n, grad / n, spec / n, secs / n));
                     System.err.println(rows.get(rows.size() - 1));
                 }
             }
         }
-        System.out.println("| sampler | direction | steps | network evaluations | PSNR (dB) | SSIM | s / synthesis |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| sampler | direction | steps | network evaluations | PSNR (dB) | SSIM | gradient ratio | spectrum ratio | s / synthesis |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
     }
 
