@@ -108,6 +108,11 @@ public class TrainCommand extends PdsCommand {
     @Parameter(label = "Refiner steps", description = "stage-2 steps (0 = the same as --steps)", required = false, persist = false)
     private int refinerSteps = 0;
 
+    @Parameter(label = "Refiner inputs", description = "what the stage-2 refiner learns to correct: one_step (x0 estimates, "
+            + "DESIGN 4.6) or sampled (full syntheses of the frozen network, 10 DDIM steps)", choices = {"one_step", "sampled"},
+            required = false, persist = false)
+    private String refinerInputs = "one_step";
+
     @Parameter(label = "Atlas", description = "label NIfTI in the cohort's space with its .txt of 'index name' lines "
             + "(default: atlas.nii.gz beside the manifest)", required = false, persist = false)
     private File atlas;
@@ -165,6 +170,9 @@ public class TrainCommand extends PdsCommand {
             cfg = cfg.with("seed", seed).with("patternAware", patternAware).with("predictionType", PredictionType.parse(predictionType).fieldName())
                     .with("regression", regression);
             if (width > 0) cfg = cfg.with("baseWidth", width);
+            ModelConfig.RefinerSettings rs = cfg.refiner();
+            cfg = cfg.with("refiner", new ModelConfig.RefinerSettings(rs.enabled(), rs.baseWidth(), rs.channelMultipliers(),
+                    rs.resBlocksPerLevel(), rs.maxT(), rs.lambdaMic(), refinerInputs, rs.inputSteps()));
             TrainSettings ts = TrainSettings.defaults().with("steps", steps).with("batchSize", batch).with("learningRate", lr)
                     .with("warmupSteps", warmup).with("checkpointEvery", checkpointEvery).with("logEvery", Math.max(1, Math.min(10, steps / 20)));
             Segmenter seg = new Segmenter(channels, skip, Segmenter.DwiGrouping.parse(dwiGrouping));

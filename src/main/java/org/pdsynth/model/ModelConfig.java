@@ -103,15 +103,39 @@ public record ModelConfig(
      * @param resBlocksPerLevel  residual blocks per level of the refiner
      * @param maxT               t_r: largest t whose one-step x0 estimate the refiner sees (250)
      * @param lambdaMic          weight of the microstructure loss
+     * @param inputs             what the refiner learns to correct: {@code one_step} (DESIGN 4.6: the
+     *                           denoiser's one-step x0 estimate at t &lt;= t_r; default) or {@code sampled}
+     *                           (full syntheses by the frozen denoiser with {@code inputSteps} DDIM
+     *                           steps, two per training pair and direction, drawn once before stage 2:
+     *                           what the refiner sees at synthesis time)
+     * @param inputSteps         DDIM steps of the {@code sampled} inputs (default 10)
      */
     public record RefinerSettings(boolean enabled, int baseWidth, List<Integer> channelMultipliers,
-                                  int resBlocksPerLevel, int maxT, double lambdaMic) {
+                                  int resBlocksPerLevel, int maxT, double lambdaMic, String inputs, int inputSteps) {
         public RefinerSettings {
             channelMultipliers = channelMultipliers == null ? null : List.copyOf(channelMultipliers);
+            if (inputs == null) inputs = ONE_STEP;
+            if (inputSteps == 0) inputSteps = 10;
+        }
+
+        /** The settings before {@code inputs} existed: one-step inputs. */
+        public RefinerSettings(boolean enabled, int baseWidth, List<Integer> channelMultipliers, int resBlocksPerLevel, int maxT,
+                double lambdaMic) {
+            this(enabled, baseWidth, channelMultipliers, resBlocksPerLevel, maxT, lambdaMic, ONE_STEP, 10);
+        }
+
+        /** {@link #inputs()} value of DESIGN 4.6's one-step inputs. */
+        public static final String ONE_STEP = "one_step";
+        /** {@link #inputs()} value of sampler outputs. */
+        public static final String SAMPLED = "sampled";
+
+        /** The same settings, switched on (stage 2 done). */
+        public RefinerSettings enable() {
+            return new RefinerSettings(true, baseWidth, channelMultipliers, resBlocksPerLevel, maxT, lambdaMic, inputs, inputSteps);
         }
 
         public static RefinerSettings defaults() {
-            return new RefinerSettings(false, 16, List.of(1, 2, 4), 1, 250, 1.0);
+            return new RefinerSettings(false, 16, List.of(1, 2, 4), 1, 250, 1.0, ONE_STEP, 10);
         }
     }
 
@@ -213,6 +237,9 @@ public record ModelConfig(
         require(refiner.resBlocksPerLevel() >= 1, "refiner.resBlocksPerLevel", "must be >= 1");
         require(refiner.maxT() >= 0 && refiner.maxT() < timesteps, "refiner.maxT", "must be in [0, timesteps), got " + refiner.maxT());
         require(refiner.lambdaMic() >= 0, "refiner.lambdaMic", "must be >= 0, got " + refiner.lambdaMic());
+        require(RefinerSettings.ONE_STEP.equals(refiner.inputs()) || RefinerSettings.SAMPLED.equals(refiner.inputs()), "refiner.inputs",
+                "must be one_step or sampled, got " + refiner.inputs());
+        require(refiner.inputSteps() >= 1, "refiner.inputSteps", "must be >= 1, got " + refiner.inputSteps());
         return this;
     }
 

@@ -119,8 +119,9 @@ public final class ExperimentRun {
      * @param lossWeighting per-noise-level loss weight (uniform, min_snr, min_snr_plus_one)
      * @param sampler       sampler name (ddim, dpm++2m)
      * @param samples       K, samples averaged for the mean (the one-sample method uses sample 0)
+     * @param refinerInputs what the refiner learns to correct: one_step (DESIGN 4.6) or sampled
      */
-    public record Recipe(boolean residual, String lossWeighting, String sampler, int samples) {
+    public record Recipe(boolean residual, String lossWeighting, String sampler, int samples, String refinerInputs) {
         /** @throws IllegalArgumentException for an unknown weighting or sampler, or K &lt; 1 */
         public Recipe {
             org.pdsynth.diffusion.LossWeighting.parse(lossWeighting);
@@ -129,7 +130,7 @@ public final class ExperimentRun {
 
         /** No residual, uniform weighting, DDIM, one sample (the recipe before issue 12). */
         public static Recipe defaults() {
-            return new Recipe(false, "uniform", "ddim", 1);
+            return new Recipe(false, "uniform", "ddim", 1, ModelConfig.RefinerSettings.ONE_STEP);
         }
     }
 
@@ -310,6 +311,9 @@ public final class ExperimentRun {
         ModelConfig cfg = o.network().with("baseWidth", b.width()).with("seed", o.seed())
                 .with("patternAware", m.patternAware()).with("regression", m.regression());
         Recipe rc = o.recipe() == null ? Recipe.defaults() : o.recipe();
+        ModelConfig.RefinerSettings rs = cfg.refiner();
+        cfg = cfg.with("refiner", new ModelConfig.RefinerSettings(rs.enabled(), rs.baseWidth(), rs.channelMultipliers(), rs.resBlocksPerLevel(),
+                rs.maxT(), rs.lambdaMic(), rc.refinerInputs(), o.budget().ddimSteps()));
         TrainSettings ts = TrainSettings.defaults().with("steps", b.steps()).with("batchSize", b.batch()).with("learningRate", b.learningRate())
                 .with("warmupSteps", b.warmup()).with("checkpointEvery", Math.max(1, b.steps() / 4))
                 .with("logEvery", Math.max(1, b.steps() / 10)).with("lossWeighting", m.regression() ? "uniform" : rc.lossWeighting());

@@ -98,8 +98,7 @@ final class RefinerRun {
             });
             int done = rt.run(ckpt, cancel);
             refiner.holder().write(out.resolve(RefinerModel.FILE), RefinerModel.KIND, rt.ema().shadows());
-            ModelConfig enabled = eps.config().with("refiner", new ModelConfig.RefinerSettings(true, r.baseWidth(),
-                    r.channelMultipliers(), r.resBlocksPerLevel(), r.maxT(), r.lambdaMic()));
+            ModelConfig enabled = eps.config().with("refiner", r.enable());
             byte[] cfg = enabled.toJson().getBytes(StandardCharsets.UTF_8);
             NiftiFiles.writeAtomically(out.resolve(Checkpoint.CONFIG), os -> os.write(cfg));
             List<TrainingRun.Validation> results = new ArrayList<>();

@@ -1,6 +1,6 @@
 package org.pdsynth.diffusion;
 
-import org.pdsynth.workflow.DefaultModel;
+import org.pdsynth.workflow.ShippedModelTest;
 import org.pdsynth.workflow.Synthesizer;
 import org.pdsynth.workflow.TinyCohort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,14 +48,7 @@ class BehaviourGoldenTest extends SingleThreadTests {
 
     @Test
     void shippedModelSynthesisIsUnchanged() throws Exception {
-        String before = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString());
-        Path folder;
-        try {
-            folder = DefaultModel.resolve(null);
-        } finally {
-            System.setProperty("user.home", before);
-        }
+        Path folder = ShippedModelTest.extract(home);
         Path csv = TinyCohort.write(home.resolve("cohort"), 1);
         Path in = csv.getParent().resolve("sub-01");
         try (Synthesizer s = Synthesizer.load(folder)) {

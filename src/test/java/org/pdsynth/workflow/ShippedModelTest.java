@@ -19,21 +19,25 @@ import org.pdsynth.volume.VolumeArrays;
  * The demo model shipped in the jar (scripts/train-demo-model): small, self-describing (recipe,
  * data seed, validation against the template), extracted on first use and able to synthesize.
  */
-class ShippedModelTest {
+public class ShippedModelTest {
     @TempDir
     Path home;
+
+    /** The shipped model extracted into {@code home}/.pds as on a fresh machine (user.home pointed there meanwhile). */
+    public static Path extract(Path home) throws java.io.IOException {
+        String before = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            return DefaultModel.resolve(null);
+        } finally {
+            System.setProperty("user.home", before);
+        }
+    }
 
     @Test
     void isSmallDescribesItsRecipeAndSynthesizesWithNoTraining() throws Exception {
         assertNotNull(DefaultModel.class.getResource(DefaultModel.RESOURCE + Checkpoint.EMA), "the build ships a demo model");
-        String before = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString());
-        Path folder;
-        try {
-            folder = DefaultModel.resolve(null);
-        } finally {
-            System.setProperty("user.home", before);
-        }
+        Path folder = extract(home);
         assertTrue(folder.startsWith(home.resolve(".pds/models")), folder.toString());
         assertTrue(Files.size(folder.resolve(Checkpoint.EMA)) < 20L * 1024 * 1024, "weights below 20 MB");
 
