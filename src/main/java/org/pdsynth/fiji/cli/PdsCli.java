@@ -113,7 +113,7 @@ public final class PdsCli {
             return execute(context, info, values, name, out, err);
         } catch (ExecutionException e) {
             err.println("pds " + name + ": " + rootMessage(e));
-            return 1;
+            return isUsageError(e) ? 2 : 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("pds " + name + ": interrupted");
@@ -167,12 +167,49 @@ public final class PdsCli {
         return 0;
     }
 
-    /** The innermost meaningful message of a failure (the one-line error our core throws). */
+    /**
+     * The one-line message of a failure: the OUTERMOST exception that says something of its own.
+     * Wrappers (the executor's, SciJava's, reflection's, exceptions whose message is only their
+     * cause's, and any exception with a cause thrown outside org.pdsynth) are skipped; the exception our code throws names the file and wraps the JDK's bare
+     * reason ("Unexpected end of ZLIB input stream", "Input length = 3"), so taking the innermost
+     * cause would drop the file name. A file-system exception without a reason gets one.
+     */
     static String rootMessage(Throwable t) {
         Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        while (c.getCause() != null && c.getCause() != c && isWrapper(c)) c = c.getCause();
+        return describe(c);
+    }
+
+    private static boolean isWrapper(Throwable c) {
+        if (c instanceof ExecutionException || c instanceof java.lang.reflect.InvocationTargetException
+                || c instanceof org.scijava.module.ModuleException)
+            return true;
+        String m = c.getMessage(), inner = c.getCause().getMessage();
+        if (m == null || m.equals(c.getCause().toString()) || m.equals(inner)) return true;
+        // a library's generic wrapper (SciJava's "Module threw exception"): our own code names the file
+        StackTraceElement[] st = c.getStackTrace();
+        return st.length > 0 && !st[0].getClassName().startsWith("org.pdsynth.");
+    }
+
+    private static String describe(Throwable c) {
+        if (c instanceof java.nio.file.FileSystemException f && f.getReason() == null) {
+            String what = c instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : c instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : c instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : c instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                    : c instanceof java.nio.file.DirectoryNotEmptyException ? "folder not empty"
+                    : c.getClass().getSimpleName();
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
+        }
         String msg = c.getMessage();
-        return msg == null ? c.toString() : msg;
+        return msg == null || msg.isBlank() ? c.toString() : msg.strip().replace('\n', ' ');
+    }
+
+    /** True when the command refused its arguments ({@link org.pdsynth.fiji.UsageError}): exit 2. */
+    static boolean isUsageError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
+            if (c instanceof org.pdsynth.fiji.UsageError) return true;
+        return false;
     }
 
     static String usage() {
