@@ -81,7 +81,10 @@ public final class Geometry {
             aff[15] = 1;
             src = Source.SFORM;
         } else if (h.qformCode > 0) {
-            aff = Quaternion.toAffine(q, vs);
+            // nibabel (get_qform) and nifti_clib (nifti_convert_nhdr2nim) read a zero voxel size as 1
+            double[] z = vs.clone();
+            for (int i = 0; i < 3; i++) if (z[i] == 0) z[i] = 1;
+            aff = Quaternion.toAffine(q, z);
             src = Source.QFORM;
         } else {
             aff = pixdimAffine(h.shape(), vs);
@@ -187,6 +190,41 @@ public final class Geometry {
             a[0] * i + a[1] * j + a[2] * k + a[3],
             a[4] * i + a[5] * j + a[6] * k + a[7],
             a[8] * i + a[9] * j + a[10] * k + a[11]};
+    }
+
+    /**
+     * Checks that this geometry can place voxels in the world: every element of {@link #affine()}
+     * finite and its 3x3 part invertible. Commands that resample, align or write an image with its
+     * geometry call this right after reading, before any work or output.
+     *
+     * @param file the image the geometry came from, named in the error
+     * @return this
+     * @throws NiftiFormatException one line naming the file and the header field at fault, e.g.
+     *     {@code "a.nii: srow_x[0] is NaN"} or {@code "a.nii: the sform (sform_code 1) is singular"}
+     */
+    public Geometry requireUsable(java.nio.file.Path file) throws NiftiFormatException {
+        String[] rows = {"srow_x", "srow_y", "srow_z"};
+        String[] q = {"quatern_b", "quatern_c", "quatern_d", "qoffset_x", "qoffset_y", "qoffset_z"};
+        if (source == Source.SFORM) {
+            for (int i = 0; i < 12; i++)
+                if (!Double.isFinite(sform[i])) throw new NiftiFormatException(file, rows[i / 4] + "[" + i % 4 + "] is " + sform[i]);
+        } else {
+            for (int i = 0; i < 3; i++)
+                if (!Double.isFinite(voxelSize[i])) throw new NiftiFormatException(file, "pixdim[" + (i + 1) + "] is " + voxelSize[i]);
+            if (source == Source.QFORM)
+                for (int i = 0; i < 6; i++)
+                    if (!Double.isFinite(qparams[i])) throw new NiftiFormatException(file, q[i] + " is " + qparams[i]);
+        }
+        try {
+            invert(affine);
+        } catch (IllegalArgumentException e) {
+            throw new NiftiFormatException(file, switch (source) {
+                case SFORM -> "the sform (sform_code " + sformCode + ") is singular: srow_x/y/z do not span 3-D";
+                case QFORM -> "the qform (qform_code " + qformCode + ") is singular";
+                case PIXDIM -> "the voxel sizes pixdim[1..3] " + Arrays.toString(voxelSize) + " give a singular affine";
+            });
+        }
+        return this;
     }
 
     /** The inverse affine (world to voxel), row-major 4x4. */

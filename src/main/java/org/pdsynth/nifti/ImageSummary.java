@@ -43,7 +43,11 @@ public record ImageSummary(String file, long[] dims, String datatype, double[] v
                 n == 0 ? Double.NaN : sum / n, nan, inf, h.version);
     }
 
-    /** One JSON object: dims, datatype, voxel_size, affine (4x4), tr (null if none), min, max, mean, nan_count, ... */
+    /**
+     * One JSON object (RFC 8259: no NaN or Infinity literals): dims, datatype, voxel_size, affine
+     * (4x4), tr (null if none), min, max, mean, nan_count, ... A non-finite number (a NaN pixdim or
+     * srow element in the header, no finite voxel) is written as {@code null}.
+     */
     public String toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("file", file);
@@ -55,8 +59,7 @@ public record ImageSummary(String file, long[] dims, String datatype, double[] v
         for (int r = 0; r < 4; r++) aff.add(array(Arrays.copyOfRange(affine, 4 * r, 4 * r + 4), false));
         o.add("affine", aff);
         o.addProperty("affine_source", affineSource);
-        if (Double.isNaN(tr)) o.add("tr", null);
-        else o.addProperty("tr", tr);
+        number(o, "tr", tr);
         number(o, "min", min);
         number(o, "max", max);
         number(o, "mean", mean);
@@ -91,7 +94,8 @@ public record ImageSummary(String file, long[] dims, String datatype, double[] v
         JsonArray a = new JsonArray();
         for (double d : v) {
             if (integers) a.add((long) d);
-            else a.add(d);
+            else if (Double.isFinite(d)) a.add(d);
+            else a.add(com.google.gson.JsonNull.INSTANCE);
         }
         return a;
     }

@@ -69,18 +69,28 @@ public final class NiftiReader {
             if (!withData) return new NiftiImage(file, h, Geometry.fromHeader(h), null);
             if (!h.pair) {
                 Img<FloatType> img = readVoxels(tail, h, hdrFile, h.voxOffset - consumed);
+                checkGzipEnd(in, hdrFile);
                 return new NiftiImage(file, h, Geometry.fromHeader(h), img);
             }
         } catch (ZipException | EOFException e) {
             throw new NiftiFormatException(hdrFile, "gzip stream is corrupt or truncated (" + e.getMessage() + ")", e);
+        } catch (NiftiFormatException | java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new NiftiFormatException(hdrFile, "cannot read (" + NiftiFiles.reason(e) + ")", e);
         }
         if (!Files.isRegularFile(imgFile))
             throw new NiftiFormatException(hdrFile, "header says 'ni" + h.version + "' (pair) but " + imgFile.getFileName() + " is missing");
         try (InputStream in = open(imgFile)) {
             Img<FloatType> img = readVoxels(in, h, imgFile, h.voxOffset);
+            checkGzipEnd(in, imgFile);
             return new NiftiImage(file, h, Geometry.fromHeader(h), img);
         } catch (ZipException | EOFException e) {
             throw new NiftiFormatException(imgFile, "gzip stream is corrupt or truncated (" + e.getMessage() + ")", e);
+        } catch (NiftiFormatException | java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new NiftiFormatException(imgFile, "cannot read (" + NiftiFiles.reason(e) + ")", e);
         }
     }
 
@@ -237,6 +247,25 @@ public final class NiftiReader {
             double inter) {
         if (scale) for (int i = 0; i < count; i++) out[off + i] = (float) ((a[i] & 0xff) * slope + inter);
         else for (int i = 0; i < count; i++) out[off + i] = a[i] & 0xff;
+    }
+
+    /**
+     * Reads a gzip stream to its end, so that {@link GZIPInputStream} checks the member's CRC-32
+     * and length trailer: a changed byte or a cut-off trailer is refused, not read as valid data.
+     * Bytes after the voxels inside the compressed data (allowed, rarely used) are skipped.
+     */
+    private static void checkGzipEnd(InputStream in, Path file) throws IOException {
+        if (!(in instanceof GZIPInputStream)) return;
+        try {
+            byte[] sink = new byte[8192];
+            while (in.read(sink) >= 0) {
+                // drain
+            }
+        } catch (ZipException e) {
+            String m = String.valueOf(e.getMessage());
+            throw new NiftiFormatException(file, (m.contains("trailer") ? "gzip check failed: the data do not match the CRC-32/length"
+                    + " trailer (the file is corrupt)" : "gzip stream is corrupt or truncated") + " (" + m + ")", e);
+        }
     }
 
     private static InputStream open(Path p) throws IOException {
