@@ -104,7 +104,7 @@ public final class ModelFolder {
     public static Descriptor readDescriptor(Path dir) throws IOException {
         Path f = dir.resolve(DESCRIPTOR);
         try {
-            JsonObject o = JsonParser.parseString(Files.readString(f, StandardCharsets.UTF_8)).getAsJsonObject();
+            JsonObject o = JsonParser.parseString(NiftiFiles.readUtf8(f)).getAsJsonObject();
             if (!o.has("format") || !FORMAT.equals(o.get("format").getAsString()))
                 throw new ParamsFile.ParamsFormatException(f, "is not a PDS model descriptor (format \"" + FORMAT + "\")");
             JsonObject g = o.getAsJsonObject("grid");

@@ -134,10 +134,23 @@ public final class Synthesizer implements AutoCloseable {
         return new Output(mean, std, target, src);
     }
 
-    /** Writes the mean to {@code file} and, when present, the std beside it as {@code NAME_std.nii[.gz]}. */
+    /**
+     * Writes the mean to {@code file} and, when present, the std beside it as {@code NAME_std.nii[.gz]}:
+     * the std first, so that a failure leaves neither new file (the std is removed when the mean fails).
+     */
     public static void write(Output o, Path file) throws IOException {
-        NiftiWriter.write(file, o.mean().data(), o.mean().geometry());
-        if (o.std() != null) NiftiWriter.write(stdPath(file), o.std().data(), o.std().geometry());
+        if (o.std() == null) {
+            NiftiWriter.write(file, o.mean().data(), o.mean().geometry());
+            return;
+        }
+        Path std = stdPath(file);
+        NiftiWriter.write(std, o.std().data(), o.std().geometry());
+        try {
+            NiftiWriter.write(file, o.mean().data(), o.mean().geometry());
+        } catch (IOException | RuntimeException e) {
+            java.nio.file.Files.deleteIfExists(std);
+            throw e;
+        }
     }
 
     /** {@code x.nii.gz} -> {@code x_std.nii.gz}. */

@@ -201,7 +201,7 @@ public final class IntensityMap {
 
     public static IntensityMap read(Path file) throws IOException {
         try {
-            return fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            return fromJson(NiftiFiles.readUtf8(file), file.toString());
         } catch (IllegalArgumentException e) {
             throw new NiftiFormatException(file, e.getMessage().startsWith(file.toString() + ": ")
                     ? e.getMessage().substring(file.toString().length() + 2) : e.getMessage(), e);

@@ -125,6 +125,27 @@ class TrainSynthesizeEndToEndTest {
                     l -> {}, null);
             assertEquals(2, again.size());
             assertTrue(again.stream().allMatch(i -> i.status().startsWith("exists")), again.toString());
+
+            // a batch run goes on past a bad subject and reports each failure with its file and reason
+            Path broken = dir.resolve("cohort/sub-02/fmri_broken.nii.gz");
+            byte[] good = Files.readAllBytes(rows.get(1).fmri());
+            Files.write(broken, java.util.Arrays.copyOf(good, good.length / 2));
+            java.util.List<org.pdsynth.volume.Subject> bad = new java.util.ArrayList<>(rows);
+            org.pdsynth.volume.Subject s2 = rows.get(1);
+            bad.set(1, new org.pdsynth.volume.Subject(s2.subject(), s2.label(), broken, null, null, null, null));
+            Path badCsv = dir.resolve("cohort/bad.csv");
+            new org.pdsynth.volume.Cohort(bad).write(badCsv);
+            Path out2 = dir.resolve("completed2");
+            java.util.List<CohortCompletion.Item> items = CohortCompletion.run(new CohortCompletion.Options(badCsv, out2, 1, 1, false, false, o),
+                    s, l -> {}, null);
+            assertEquals(2, items.size(), items.toString());
+            assertTrue(items.get(0).failed() && items.get(0).subject().equals("sub-02"), items.toString());
+            assertTrue(items.get(0).status().contains("fmri_broken.nii.gz") && items.get(0).status().contains("gzip"), items.toString());
+            assertFalse(Files.exists(CohortCompletion.outputFile(out2, "sub-02", Modality.DWI)), "no output for the failed subject");
+            assertTrue(Files.isRegularFile(CohortCompletion.outputFile(out2, "sub-03", Modality.FMRI)), "the next subject still ran");
+            String summary = CohortCompletion.failures(items);
+            assertTrue(summary.startsWith("1 of 2 syntheses (2 subjects) failed: sub-02 (dwi): ") && summary.contains("fmri_broken.nii.gz"),
+                    summary);
         }
         assertThrows(IllegalArgumentException.class, () -> CohortCompletion.parseShard("3"));
         assertThrows(IllegalArgumentException.class, () -> new CohortCompletion.Options(partial, out, 3, 2, false, false, o));
