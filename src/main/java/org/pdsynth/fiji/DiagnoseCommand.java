@@ -68,6 +68,7 @@ public class DiagnoseCommand extends PdsCommand {
     @Override
     public void run() {
         try {
+            new OutputGuard().input("--cohort", cohort).input("--atlas", atlas).input("--synthetic", synthetic).check("--csv", csv);
             Path manifest = cohort.toPath();
             Path atlasFile = atlas != null ? atlas.toPath() : manifest.toAbsolutePath().getParent().resolve("atlas.nii.gz");
             if (!Files.isRegularFile(atlasFile))
