@@ -114,6 +114,7 @@ public final class NiftiReader {
             throw new NiftiFormatException(file, h.pair ? "magic says .hdr/.img pair but the file is a single .nii"
                     : "magic says single file (n+" + h.version + ") but the file is a .hdr/.img pair");
         int hdrSize = h.version == 1 ? NiftiHeaderCodec.N1_SIZE : NiftiHeaderCodec.N2_SIZE;
+        // nibabel refuses 1..351 too ("vox offset too low for single file"); for 0 it reads the header bytes as voxels
         if (!h.pair && h.voxOffset < hdrSize)
             throw new NiftiFormatException(file, "vox_offset " + h.voxOffset + " points inside the " + hdrSize + "-byte header");
         if (h.hasScaling() && !Double.isFinite(h.sclInter))
