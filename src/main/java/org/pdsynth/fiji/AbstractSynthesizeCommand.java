@@ -102,6 +102,7 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
                 if (out != null) Synthesizer.write(o, out.toPath());
                 synthetic = mean;
                 uncertainty = std;
+                completed();
                 report = String.format(Locale.ROOT, "synthesized %s from %s (%s): %d channels on %s, %d DDIM steps, %d sample(s)%s",
                         o.target().name().toLowerCase(Locale.ROOT), src.name().toLowerCase(Locale.ROOT), input,
                         o.mean().channels(), java.util.Arrays.toString(o.mean().grid().dims()), steps, samples,

@@ -66,6 +66,7 @@ public class AlignCommand extends PdsCommand {
             ImagePlus imp = ImagePlusConverter.toImagePlus(a, g, img.baseName() + "-" + channels + "ch", FourthAxis.CHANNEL);
             if (out != null) NiftiWriter.write(out.toPath(), a, g);
             aligned = imp;
+            completed();
             report = String.format(Locale.ROOT, "%s (%s, %d volumes) -> %d channels%s", input, dwi ? "dwi" : "fmri",
                     img.data().numDimensions() > 3 ? img.data().dimension(3) : 1, channels, out == null ? "" : "; wrote " + out);
         } catch (Exception e) {
