@@ -11,6 +11,7 @@ import org.pdsynth.volume.Diagnosis;
 import org.pdsynth.volume.Grid;
 import org.pdsynth.volume.IntensityMap;
 import org.pdsynth.volume.Modality;
+import org.pdsynth.volume.SpaceOverlap;
 import org.pdsynth.volume.SubjectAligner;
 import org.pdsynth.volume.Volume;
 
@@ -21,7 +22,9 @@ import org.pdsynth.volume.Volume;
  *
  * <p>Output: an N-channel volume (x, y, z, c) in the target modality's intensity units on the
  * input's grid (or a {@code like} file's); with M &gt; 1 samples the voxelwise mean and standard
- * deviation (same units) across samples. Voxels outside the source's brain mask are 0.
+ * deviation (same units) across samples. Voxels outside the source's brain mask are 0. An input that is
+ * not in the model's space is refused or warned about ({@link SpaceOverlap}: its brain inside the model
+ * grid, and its coverage of the model's atlas brain).
  */
 public final class Synthesizer implements AutoCloseable {
     private final Path folder;
@@ -115,6 +118,13 @@ public final class Synthesizer implements AutoCloseable {
         AlignedSubject src = r.from() == Modality.FMRI ? aligner.alignFmri(r.input(), r.mask())
                 : aligner.alignDwi(r.input(), r.bval(), r.bvec(), r.mask());
         if (out == null) out = src.sourceGrid();
+        if (model.atlas() != null) { // is the input in the model's space? (issue 13: else a mostly blank synthesis)
+            int[] labels = model.atlas().labels();
+            boolean[] brain = new boolean[labels.length];
+            for (int i = 0; i < labels.length; i++) brain[i] = labels[i] != 0;
+            SpaceOverlap.check(SpaceOverlap.coverage(src.mask(), brain), r.input().toString(),
+                    "of the model's atlas brain is covered by the input's brain");
+        }
         int direction = r.from() == Modality.FMRI ? 0 : 1;
         Modality target = r.from().other();
         DdimSampler.Result res = new DdimSampler(model, refiner).sample(src.data(), direction, Diagnosis.code(r.label()), r.sampling(), progress, cancel);

@@ -152,6 +152,8 @@ public record SubjectAligner(Grid grid, Segmenter segmenter, double lowPercentil
             if (table == null) throw new IllegalArgumentException(source + ": a DWI needs its gradient table");
             channels = segmenter.dwi(series, table, source);
         }
+        SpaceOverlap.check(SpaceOverlap.insideGrid(channels, geometry, grid, source), source,
+                "of its brain lies inside the model grid " + Arrays.toString(grid.dims()));
         try {
             return new Volume(Resampler.trilinear(channels, geometry, grid), grid.geometry());
         } catch (IllegalArgumentException e) {

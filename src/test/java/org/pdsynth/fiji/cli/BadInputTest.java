@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
@@ -405,9 +406,37 @@ class BadInputTest {
         assertEquals(0, run("info", ok.toString()).code());
     }
 
+    // kind 6: an input not in the model's space is refused (or warned about), naming the overlap
+
+    @Test
+    void anInputOutsideTheModelSpaceIsRefusedNamingTheOverlap() throws Exception {
+        // ../shared/cases/nan-background-blank-synthesis's ellipsoid fMRI on the MNI 4 mm grid, moved 120 mm along x
+        Img<FloatType> img = ArrayImgs.floats(48, 56, 48, 8);
+        var c = img.cursor();
+        while (c.hasNext()) {
+            c.fwd();
+            int x = c.getIntPosition(0), y = c.getIntPosition(1), z = c.getIntPosition(2), t = c.getIntPosition(3);
+            double r = Math.pow((x - 23.5) / 18, 2) + Math.pow((y - 29) / 22.0, 2) + Math.pow((z - 24) / 17.0, 2);
+            c.get().set(r <= 1 ? 600 + 150 * ((x / 6 + y / 6 + z / 6) % 2) + 10 * t : 0);
+        }
+        Path shifted = dir.resolve("fmri_shift120.nii.gz");
+        NiftiWriter.write(shifted, img, Geometry.ofAffine(new double[] {-4, 0, 0, 94 + 120, 0, 4, 0, -128, 0, 0, 4, -76, 0, 0, 0, 1}, 4, 2));
+        Path out = dir.resolve("syn.nii.gz");
+        assertOneLine(errorLine(run("synthesize", "--from", "fmri", "--input", shifted.toString(), "--out", out.toString(), "--steps", "2")),
+                1, "pds synthesize: " + shifted + ": ", "% of its brain lies inside the model grid", "MNI");
+        assertFalse(Files.exists(out));
+    }
+
     /** Usage errors print the usage after the one error line: keep the error line. */
     static Result firstLine(Result r) {
         return new Result(r.code(), r.out(), r.err().lines().findFirst().orElse("") + "\n");
+    }
+
+    /** The error line among progress lines (status and warnings also go to stderr): the one that starts with "pds ". */
+    static Result errorLine(Result r) {
+        List<String> l = r.err().lines().filter(x -> x.startsWith("pds ")).toList();
+        assertEquals(1, l.size(), r.err());
+        return new Result(r.code(), r.out(), l.get(0) + "\n");
     }
 
     static byte[] gzip(byte[] raw) throws Exception {
