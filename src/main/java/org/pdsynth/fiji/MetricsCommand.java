@@ -5,7 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.VolumeMetrics;
-import org.pdsynth.nifti.NiftiImage;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.real.DoubleType;
 import org.pdsynth.nifti.NiftiReader;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -39,12 +40,13 @@ public class MetricsCommand extends PdsCommand {
     @Override
     public void run() {
         try {
-            NiftiImage ref = NiftiReader.read(reference.toPath());
-            NiftiImage tst = NiftiReader.read(test.toPath());
-            NiftiImage msk = mask == null ? null : NiftiReader.read(mask.toPath());
+            // double precision: int32 and float64 volumes are compared exactly, not as float32
+            Img<DoubleType> ref = NiftiReader.readDoubles(reference.toPath());
+            Img<DoubleType> tst = NiftiReader.readDoubles(test.toPath());
+            Img<DoubleType> msk = mask == null ? null : NiftiReader.readDoubles(mask.toPath());
             MetricsReport r;
             try {
-                r = VolumeMetrics.compare(ref.data(), tst.data(), msk == null ? null : msk.data());
+                r = VolumeMetrics.compare(ref, tst, msk);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(reference + " vs " + test + ": " + e.getMessage(), e);
             }

@@ -427,6 +427,78 @@ class BadInputTest {
         assertFalse(Files.exists(out));
     }
 
+    // kind 11: int32 and float64 values are not narrowed to float32 in statistics and metrics
+
+    /** A NIfTI-1 file of {@code dims} with datatype code {@code type} and the given little-endian voxel bytes. */
+    Path wide(String name, long[] dims, int type, int bitpix, byte[] voxels) throws Exception {
+        Path tmp = dir.resolve("hdr-" + name);
+        NiftiWriter.write(tmp, ArrayImgs.floats(dims), Geometry.ofVoxelSize(1, 1, 1));
+        byte[] header = Arrays.copyOf(Files.readAllBytes(tmp), 352);
+        ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putShort(70, (short) type).putShort(72, (short) bitpix);
+        byte[] all = Arrays.copyOf(header, 352 + voxels.length);
+        System.arraycopy(voxels, 0, all, 352, voxels.length);
+        Path p = dir.resolve(name);
+        Files.write(p, all);
+        return p;
+    }
+
+    @Test
+    void int32AndFloat64StatisticsAreExactAndTheFloat32PipelineSaysWhatItChanges() throws Exception {
+        ByteBuffer ints = ByteBuffer.allocate(8 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        int[] v = {123456789, -7, 0, 16777217, 5, 6, 7, 8};
+        for (int x : v) ints.putInt(x);
+        Path i32 = wide("int32.nii", new long[] {2, 2, 2}, 8, 32, ints.array());
+        JsonObject o = strictJson(run("info", "--json", i32.toString()).out()).getAsJsonObject();
+        assertEquals(123456789L, o.get("max").getAsLong(), "not 123456792 (float32)");
+        long sum = 0;
+        for (int x : v) sum += x;
+        assertEquals(sum / 8.0, o.get("mean").getAsDouble(), 0.0);
+        assertEquals(2, o.get("float32_changed").getAsLong(), "123456789 and 16777217 change in float32");
+        assertTrue(run("info", i32.toString()).out().contains("min/max/mean: -7 / 123456789 / "), run("info", i32.toString()).out());
+
+        ByteBuffer dbl = ByteBuffer.allocate(8 * 8).order(ByteOrder.LITTLE_ENDIAN);
+        double[] d = {1e39, 1, 2, 3, 4, 5, 6, 7};
+        for (double x : d) dbl.putDouble(x);
+        Path f64 = wide("float64.nii", new long[] {2, 2, 2}, 64, 64, dbl.array());
+        o = strictJson(run("info", "--json", f64.toString()).out()).getAsJsonObject();
+        assertEquals(1e39, o.get("max").getAsDouble(), 0.0, "a finite float64 is not dropped as infinite");
+        assertEquals(0, o.get("inf_count").getAsLong());
+        assertEquals(1, o.get("float32_overflow").getAsLong());
+        // the float32 pipeline says plainly what it cannot hold
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        System.setErr(new java.io.PrintStream(warnings, true, StandardCharsets.UTF_8));
+        try {
+            NiftiReader.read(f64);
+            NiftiReader.read(i32);
+        } finally {
+            System.setErr(stderr);
+        }
+        String w = warnings.toString(StandardCharsets.UTF_8);
+        assertTrue(w.contains(f64 + ": float64 data in the float32 pipeline: 0 value(s) changed") && w.contains("1 finite value(s) beyond"), w);
+        assertTrue(w.contains(i32 + ": int32 data in the float32 pipeline: 2 value(s) changed"), w);
+    }
+
+    @Test
+    void float64MetricsBeyondFloat32RangeAreExact() throws Exception {
+        // reference r_i = i * 1e36 (i < 1331, max 1.33e39 > float32's 3.4e38), test = r + 1e37: after scaling by the
+        // reference range every voxel differs by d = 1e37 / 1.33e39, so MAE = d and PSNR = -20 log10(d) exactly
+        int n = 11 * 11 * 11;
+        ByteBuffer ref = ByteBuffer.allocate(8 * n).order(ByteOrder.LITTLE_ENDIAN), tst = ByteBuffer.allocate(8 * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            ref.putDouble(i * 1e36);
+            tst.putDouble(i * 1e36 + 1e37);
+        }
+        long[] dims = {11, 11, 11};
+        Path r = wide("ref64.nii", dims, 64, 64, ref.array()), t = wide("test64.nii", dims, 64, 64, tst.array());
+        Result res = run("metrics", "--reference", r.toString(), "--test", t.toString(), "--json");
+        assertEquals(0, res.code(), res.err());
+        JsonObject o = strictJson(res.out()).getAsJsonObject();
+        double dd = 1e37 / ((n - 1) * 1e36);
+        assertEquals(dd, o.get("mae").getAsDouble(), 1e-12);
+        assertEquals(-20 * Math.log10(dd), o.get("psnr").getAsDouble(), 1e-9);
+    }
+
     /** Usage errors print the usage after the one error line: keep the error line. */
     static Result firstLine(Result r) {
         return new Result(r.code(), r.out(), r.err().lines().findFirst().orElse("") + "\n");
