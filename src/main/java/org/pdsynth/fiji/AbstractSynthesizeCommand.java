@@ -49,7 +49,7 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
             required = false, persist = false)
     private int samples = 1;
 
-    @Parameter(label = "Seed", description = "seed of the initial noise (same seed, same output)", required = false, persist = false)
+    @Parameter(label = "Seed", description = "seed of the initial noise (same seed, same output: bit for bit with one PyTorch thread, to the last bits with several)", required = false, persist = false)
     private long seed = 1;
 
     @Parameter(label = "eta", description = "DDIM stochasticity (0 = deterministic)", min = "0", required = false, persist = false)

@@ -20,8 +20,12 @@ import org.pdsynth.volume.Modality;
 import org.pdsynth.volume.Segmenter;
 import org.pdsynth.volume.SubjectAligner;
 
-/** pds train then pds synthesize, on a tiny generated cohort: the whole path from files to files. */
-class TrainSynthesizeEndToEndTest {
+/**
+ * pds train then pds synthesize, on a tiny generated cohort: the whole path from files to files.
+ * Single-threaded ({@link SingleThreadTests}): its exact resume and same-seed checks hold
+ * bit for bit only with one PyTorch thread.
+ */
+class TrainSynthesizeEndToEndTest extends SingleThreadTests {
     @TempDir
     Path dir;
 
