@@ -25,12 +25,13 @@
 
 from java.lang import Exception as JavaException
 from java.nio.file import Files
-from org.pdsynth.diffusion import CohortCompletion, DdimSampler, DefaultModel, Synthesizer
+from org.pdsynth.diffusion import Sampling
+from org.pdsynth.workflow import CohortCompletion, DefaultModel, Synthesizer
 from org.pdsynth.volume import Cohort, Modality
 
 cohort = Cohort.read(manifest.toPath())
 out = output_dir.toPath()
-sampling = DdimSampler.Options.defaults().withSteps(steps).withSeed(seed)
+sampling = Sampling.Options.builder().optSteps(steps).optSeed(seed).build()
 
 written, present, complete, failed = [], [], [], []
 synthesizer = Synthesizer.load(DefaultModel.resolve(model))

@@ -1,5 +1,6 @@
 package org.pdsynth.diagnosis;
 
+import org.pdsynth.volume.Atlas;
 import java.util.ArrayList;
 import java.util.List;
 import org.pdsynth.volume.Diagnosis;

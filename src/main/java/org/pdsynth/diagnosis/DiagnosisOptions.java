@@ -1,5 +1,6 @@
 package org.pdsynth.diagnosis;
 
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.volume.Modality;
 import org.pdsynth.volume.SubjectAligner;
 

@@ -1,5 +1,6 @@
 package org.pdsynth.diagnosis;
 
+import org.pdsynth.volume.Atlas;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -7,7 +7,7 @@
  * {@link org.pdsynth.diagnosis.FeatureExtractor} aligns every labelled subject with both real
  * modalities onto the model grid (N channels, intensity-normalised, one brain mask per subject)
  * and reads its synthetic N-channel files; {@link org.pdsynth.diagnosis.RegionFeatures} takes the
- * mean and population std of every channel in every {@link org.pdsynth.diagnosis.Atlas} region
+ * mean and population std of every channel in every {@link org.pdsynth.volume.Atlas} region
  * inside the mask; {@link org.pdsynth.diagnosis.CohortFeatures} drops regions empty in some
  * subject's mask and builds {@link org.pdsynth.diagnosis.FeatureTable}s;
  * {@link org.pdsynth.diagnosis.CrossValidation} runs stratified k-fold by subject

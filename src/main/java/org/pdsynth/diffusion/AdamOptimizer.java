@@ -81,8 +81,8 @@ public final class AdamOptimizer implements AutoCloseable {
             throw new IllegalArgumentException("optimizer state has " + m.size() + "/" + v.size() + " arrays, expected " + means.size());
         }
         for (int i = 0; i < means.size(); i++) {
-            DiffusionModel.replaceValues(means.get(i), m.get(i));
-            DiffusionModel.replaceValues(variances.get(i), v.get(i));
+            Ema.replaceValues(means.get(i), m.get(i));
+            Ema.replaceValues(variances.get(i), v.get(i));
         }
         step = steps;
     }

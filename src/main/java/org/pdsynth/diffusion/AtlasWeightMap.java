@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 
 /**
  * The weight map W of the stage-1 loss {@code mean((1 + lambda W) |eps_hat - eps|)} (DESIGN 4.4,

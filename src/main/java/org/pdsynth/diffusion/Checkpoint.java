@@ -21,7 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.volume.SubjectAligner;
 
@@ -66,17 +66,25 @@ public final class Checkpoint {
      */
     public record State(int formatVersion, int step, int optimizerSteps, int emaUpdates, TrainSettings settings) {}
 
-    /** Writes a full training checkpoint to {@code dir} (replacing it atomically if it exists). */
-    public static void save(Path dir, DiffusionModel model, AdamOptimizer adam, Ema ema, State state) throws IOException {
+    /** Writes extra files of a stage into a checkpoint folder being written. */
+    @FunctionalInterface
+    public interface Extras {
+        void write(Path dir) throws IOException;
+    }
+
+    /**
+     * Writes a full training checkpoint of {@code net} to {@code dir} (replacing it atomically if
+     * it exists): weights, EMA, Adam moments, state, and the stage's {@code extras}.
+     */
+    public static void save(Path dir, NetworkHolder net, AdamOptimizer adam, Ema ema, State state, Extras extras) throws IOException {
         Path target = dir.toAbsolutePath();
         Path parent = target.getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
         try {
-            List<String> names = model.parameterNames();
-            Files.writeString(tmp.resolve(CONFIG), model.config().toJson(), StandardCharsets.UTF_8);
-            ParamsFile.write(tmp.resolve(MODEL), "model", names, model.parameterArrays());
-            ParamsFile.write(tmp.resolve(EMA), "ema", names, ema.shadows());
+            List<String> names = net.parameterNames();
+            net.write(tmp.resolve(MODEL), "model", net.parameterArrays());
+            net.write(tmp.resolve(EMA), "ema", ema.shadows());
             List<String> optNames = new ArrayList<>();
             List<NDArray> optArrays = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
@@ -88,8 +96,8 @@ public final class Checkpoint {
                 optArrays.add(adam.variances().get(i));
             }
             ParamsFile.write(tmp.resolve(OPTIMIZER), "adam", optNames, optArrays);
+            if (extras != null) extras.write(tmp);
             Files.writeString(tmp.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
-            writeAtlas(tmp, model);
             replaceFolder(tmp, target);
         } finally {
             deleteTree(tmp);
@@ -109,7 +117,7 @@ public final class Checkpoint {
     }
 
     /** Writes the model's atlas into {@code dir} (nothing when the model has none). */
-    static void writeAtlas(Path dir, DiffusionModel model) throws IOException {
+    public static void writeAtlas(Path dir, DiffusionModel model) throws IOException {
         if (model.atlas() != null) model.atlas().write(dir.resolve(ATLAS), dir.resolve(ATLAS_LABELS));
     }
 
@@ -142,15 +150,18 @@ public final class Checkpoint {
     }
 
     /**
-     * A model for sampling from a checkpoint or model folder: the EMA weights if {@code ema}
-     * (falling back to model.params only if ema.params is absent), else the raw weights.
+     * A model for sampling from a checkpoint or model folder on the device named {@code device}
+     * ({@link DiffusionModel#create(ModelConfig, Atlas, String)}): the EMA weights if
+     * {@code ema} (falling back to model.params only if ema.params is absent), else the raw weights.
+     *
+     * @throws ParamsFile.ParamsFormatException when a file is missing or does not fit (naming it)
      */
-    public static DiffusionModel loadModel(Path dir, boolean ema) throws IOException {
+    public static DiffusionModel loadModel(Path dir, boolean ema, String device) throws IOException {
         ModelConfig config = readConfig(dir);
         Path file = dir.resolve(ema && Files.exists(dir.resolve(EMA)) ? EMA : MODEL);
-        DiffusionModel model = DiffusionModel.create(config, readAtlas(dir));
+        DiffusionModel model = DiffusionModel.create(config, readAtlas(dir), device);
         try {
-            loadWeights(file, file.getFileName().toString().equals(EMA) ? "ema" : "model", model);
+            model.holder().load(file, file.getFileName().toString().equals(EMA) ? "ema" : "model");
             return model;
         } catch (IOException | RuntimeException e) {
             model.close();
@@ -158,40 +169,27 @@ public final class Checkpoint {
         }
     }
 
-    /** Restores model weights, EMA, optimiser state from {@code dir}; returns its counters. */
-    public static State restore(Path dir, DiffusionModel model, AdamOptimizer adam, Ema ema) throws IOException {
+    /**
+     * Restores weights, EMA and optimiser state of {@code net} from {@code dir}; returns its counters.
+     *
+     * @throws ParamsFile.ParamsFormatException when a file is missing or does not fit the network
+     */
+    public static State restore(Path dir, NetworkHolder net, AdamOptimizer adam, Ema ema) throws IOException {
         State state = readState(dir);
-        ModelConfig stored = readConfig(dir);
-        if (!stored.toJson().equals(model.config().toJson())) {
-            throw new ParamsFile.ParamsFormatException(dir.resolve(CONFIG), "differs from the config of the model being resumed");
-        }
-        loadWeights(dir.resolve(MODEL), "model", model);
-        List<Shape> shapes = shapes(model);
-        try (NDManager tmp = model.manager().newSubManager()) {
-            List<NDArray> e = ParamsFile.read(dir.resolve(EMA), "ema", model.parameterNames(), shapes, tmp);
-            ema.restore(e, state.emaUpdates());
+        List<Shape> shapes = net.shapes();
+        try (NDManager tmp = net.manager().newSubManager()) {
+            net.setWeights(net.read(dir.resolve(MODEL), "model", tmp));
+            ema.restore(net.read(dir.resolve(EMA), "ema", tmp), state.emaUpdates());
             List<String> optNames = new ArrayList<>();
             List<Shape> optShapes = new ArrayList<>(shapes);
             optShapes.addAll(shapes);
-            for (String n : model.parameterNames()) optNames.add("m/" + n);
-            for (String n : model.parameterNames()) optNames.add("v/" + n);
+            for (String n : net.parameterNames()) optNames.add("m/" + n);
+            for (String n : net.parameterNames()) optNames.add("v/" + n);
             List<NDArray> o = ParamsFile.read(dir.resolve(OPTIMIZER), "adam", optNames, optShapes, tmp);
             int n = shapes.size();
             adam.restore(o.subList(0, n), o.subList(n, 2 * n), state.optimizerSteps());
         }
         return state;
-    }
-
-    private static void loadWeights(Path file, String kind, DiffusionModel model) throws IOException {
-        try (NDManager tmp = model.manager().newSubManager()) {
-            model.setWeights(ParamsFile.read(file, kind, model.parameterNames(), shapes(model), tmp));
-        }
-    }
-
-    private static List<Shape> shapes(DiffusionModel model) {
-        List<Shape> s = new ArrayList<>();
-        for (NDArray a : model.parameterArrays()) s.add(a.getShape());
-        return s;
     }
 
     private static void replaceFolder(Path tmp, Path target) throws IOException {
@@ -209,7 +207,7 @@ public final class Checkpoint {
         if (old != null) deleteTree(old);
     }
 
-    static void deleteTree(Path p) throws IOException {
+    public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) return;
         try (Stream<Path> s = Files.walk(p)) {
             for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);

@@ -1,7 +1,7 @@
 package org.pdsynth.diffusion;
 
 /**
- * Cosine noise schedule (Nichol and Dhariwal 2021) over discrete steps t = 0..T-1.
+ * Cosine noise schedule (Nichol and Dhariwal 2021, arXiv 2102.09672) over discrete steps t = 0..T-1.
  *
  * <p>Closed form: {@code f(u) = cos^2(((u / T) + s) / (1 + s) * pi / 2)}, s = 0.008, and
  * {@code alpha_bar(u) = f(u) / f(0)} for continuous u in [0, T]. Step t (0-based) goes from u = t
@@ -13,7 +13,7 @@ package org.pdsynth.diffusion;
  * step(s) (at t = T-1 the closed form reaches 0), so {@code alphaBar(T-1)} is small but not 0.
  * x_t = sqrt(alphaBar(t)) x_0 + sqrt(1 - alphaBar(t)) eps.
  */
-public final class CosineSchedule {
+public final class CosineSchedule implements NoiseSchedule {
     /** Offset s of the cosine schedule. */
     public static final double S = 0.008;
     /** Largest beta. */
@@ -37,16 +37,19 @@ public final class CosineSchedule {
     }
 
     /** T. */
+    @Override
     public int timesteps() {
         return steps;
     }
 
-    /** beta_t, t in 0..T-1. */
+    /** beta_t, t in 0..T-1 (the clipped value the product of alpha_bar uses). */
+    @Override
     public double beta(int t) {
         return betas[t];
     }
 
     /** alpha_bar_t = prod_{i <= t} (1 - beta_i), t in 0..T-1. */
+    @Override
     public double alphaBar(int t) {
         return alphaBars[t];
     }

@@ -6,14 +6,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
-import org.pdsynth.metrics.Ssim;
+import org.pdsynth.volume.SsimConvention;
 
 /**
  * 3-D SSIM as differentiable NDArray operations, the same definition as the reference
- * {@link Ssim} (scikit-image's {@code structural_similarity(gaussian_weights=True, sigma=1.5,
+ * {@code metrics.Ssim} (scikit-image's {@code structural_similarity(gaussian_weights=True, sigma=1.5,
  * use_sample_covariance=False, data_range=R)}), computed in float32:
  * <ul>
- *   <li>Gaussian window sigma {@value Ssim#SIGMA} voxels, truncated at {@value Ssim#TRUNCATE} sigma
+ *   <li>Gaussian window sigma {@value SsimConvention#SIGMA} voxels, truncated at {@value SsimConvention#TRUNCATE} sigma
  *       (radius 5, 11 taps summing to 1), applied separably along W (x), H (y), D (z), each as a
  *       matrix product with a fixed banded matrix;</li>
  *   <li>scipy's 'reflect' borders (the edge voxel repeated, {@code c b a | a b c}), folded into
@@ -31,18 +31,18 @@ import org.pdsynth.metrics.Ssim;
  * one volume. R is the data range: 2 for the model's [-1, 1] data. Gradients flow to both inputs.
  */
 public final class DifferentiableSsim {
-    private static final double K1 = 0.01;
-    private static final double K2 = 0.03;
+    private static final double K1 = SsimConvention.K1;
+    private static final double K2 = SsimConvention.K2;
 
     private DifferentiableSsim() {}
 
     /** The 1-D Gaussian window taps (11 for sigma 1.5, truncate 3.5), as scipy builds them. */
     static float[] taps() {
-        int r = Ssim.PAD;
+        int r = SsimConvention.PAD;
         double[] w = new double[2 * r + 1];
         double sum = 0;
         for (int i = -r; i <= r; i++) {
-            w[i + r] = Math.exp(-0.5 / (Ssim.SIGMA * Ssim.SIGMA) * i * i);
+            w[i + r] = Math.exp(-0.5 / (SsimConvention.SIGMA * SsimConvention.SIGMA) * i * i);
             sum += w[i + r];
         }
         float[] f = new float[w.length];
@@ -61,7 +61,7 @@ public final class DifferentiableSsim {
             throw new IllegalArgumentException("SSIM needs two (B, N, D, H, W) arrays of one shape, got " + s + " and " + b.getShape());
         }
         for (int ax = 2; ax < 5; ax++) {
-            if (s.get(ax) < Ssim.WIN_SIZE) throw new IllegalArgumentException("3-D SSIM needs every spatial size >= " + Ssim.WIN_SIZE + ", got " + s);
+            if (s.get(ax) < SsimConvention.WIN_SIZE) throw new IllegalArgumentException("3-D SSIM needs every spatial size >= " + SsimConvention.WIN_SIZE + ", got " + s);
         }
         if (!(dataRange > 0)) throw new IllegalArgumentException("SSIM data range must be > 0, got " + dataRange);
         long bn = s.get(0) * s.get(1);
@@ -105,7 +105,7 @@ public final class DifferentiableSsim {
         Shape s = f.getShape();
         long mm = s.get(0);
         int d = (int) s.get(2), h = (int) s.get(3), w = (int) s.get(4);
-        int p = Ssim.PAD;
+        int p = SsimConvention.PAD;
         int di = d - 2 * p, hi = h - 2 * p, wi = w - 2 * p;
         NDArray gw = m.create(interiorColumns(filterMatrix(w, false), w), new Shape(w, wi));
         NDArray ght = m.create(interiorRows(filterMatrix(h, true), h), new Shape(hi, h));
@@ -117,14 +117,14 @@ public final class DifferentiableSsim {
     }
 
     private static float[] interiorColumns(float[] g, int n) {
-        int p = Ssim.PAD, k = n - 2 * p;
+        int p = SsimConvention.PAD, k = n - 2 * p;
         float[] out = new float[n * k];
         for (int j = 0; j < n; j++) System.arraycopy(g, j * n + p, out, j * k, k);
         return out;
     }
 
     private static float[] interiorRows(float[] gt, int n) {
-        int p = Ssim.PAD;
+        int p = SsimConvention.PAD;
         float[] out = new float[(n - 2 * p) * n];
         System.arraycopy(gt, p * n, out, 0, out.length);
         return out;
@@ -137,7 +137,7 @@ public final class DifferentiableSsim {
      */
     static float[] filterMatrix(int n, boolean transposed) {
         float[] taps = taps();
-        int r = Ssim.PAD;
+        int r = SsimConvention.PAD;
         float[] g = new float[n * n];
         for (int i = 0; i < n; i++) {
             for (int k = -r; k <= r; k++) {

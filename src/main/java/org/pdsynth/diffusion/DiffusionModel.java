@@ -1,76 +1,71 @@
 package org.pdsynth.diffusion;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.pdsynth.diagnosis.Atlas;
 import org.pdsynth.model.Engines;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.model.NoiseEstimator;
+import org.pdsynth.model.PredictionType;
 import org.pdsynth.model.RegionFractions;
+import org.pdsynth.volume.Atlas;
+import org.pdsynth.volume.Diagnosis;
+import org.pdsynth.volume.Direction;
 
 /**
- * A noise estimator with its parameters, their manager and its schedule: what training updates
- * and sampling runs. Parameters live in {@link #manager()} until {@link #close()}; per-step work
- * goes in sub-managers of {@link #manager()} (see {@link #newStepManager()}).
+ * The stage-1 network with its noise process: the {@link NoiseEstimator} U-Net in a
+ * {@link NetworkHolder}, its {@link NoiseSchedule} and {@link PredictionType}, and (pattern-aware
+ * models) the atlas its module was built from, on the model grid (not a trainable parameter;
+ * checkpoints and model folders store it).
  *
- * <p>The parameter order ({@link #parameterNames()}) is the order children and parameters were
- * registered in the blocks' constructors; it is the order of every {@code .params} file.
- *
- * <p>With {@code patternAware} on, the model holds the atlas its pattern-aware module was built
- * from (on the model grid; not a trainable parameter); checkpoints and model folders store it.
+ * <p>{@link #predict} gives the network's raw output, in the units of its prediction type;
+ * {@link #denoiser} turns it into the x0 estimate a {@link Sampler} needs.
  */
 public final class DiffusionModel implements AutoCloseable {
     private final ModelConfig config;
-    private final NDManager manager;
     private final NoiseEstimator net;
-    private final ParameterStore store;
-    private final CosineSchedule schedule;
-    private final List<String> names = new ArrayList<>();
-    private final List<Parameter> params = new ArrayList<>();
+    private final NetworkHolder holder;
+    private final NoiseSchedule schedule;
     private final Atlas atlas;
-    private ByteBuffer staging;
 
-    private DiffusionModel(ModelConfig config, Atlas atlas) {
+    private DiffusionModel(ModelConfig config, Atlas atlas, Device device) {
         this.config = config.validate();
-        this.atlas = config.patternAware() ? atlas : null;
-        RegionFractions fractions = this.atlas == null ? null : fractions(this.atlas, config);
         if (config.patternAware() && atlas == null) {
             throw new IllegalArgumentException("model config 'patternAware' is on: the model needs an atlas on its grid (or turn 'patternAware' off)");
         }
+        this.atlas = config.patternAware() ? atlas : null;
+        RegionFractions fractions = this.atlas == null ? null : fractions(this.atlas, config);
         net = new NoiseEstimator(config, fractions);
-        manager = Engines.pytorch().newBaseManager();
-        net.initialize(manager);
-        store = new ParameterStore(manager, false);
-        schedule = new CosineSchedule(config.timesteps());
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            names.add(p.getKey());
-            params.add(p.getValue());
-        }
+        holder = new NetworkHolder(net, device, net::initialize);
+        schedule = NoiseSchedule.of(config.noiseSchedule(), config.timesteps());
     }
 
-    /** A new model with freshly initialised weights (seeded by the config's seed); no pattern-aware module. */
+    /** A new model with freshly initialised weights (seeded by the config's seed) on the CPU; no pattern-aware module. */
     public static DiffusionModel create(ModelConfig config) {
-        return new DiffusionModel(config, null);
+        return new DiffusionModel(config, null, null);
     }
 
     /**
      * A new model whose pattern-aware module (if {@code config.patternAware()}) uses {@code atlas},
      * which must lie on the model grid (X, Y, Z) = reversed {@code gridZYX}; ignored when the
-     * module is off.
+     * module is off. On the CPU.
+     *
+     * @throws IllegalArgumentException when the module is on and the atlas is null or off-grid
      */
     public static DiffusionModel create(ModelConfig config, Atlas atlas) {
-        return new DiffusionModel(config, atlas);
+        return new DiffusionModel(config, atlas, null);
+    }
+
+    /**
+     * As {@link #create(ModelConfig, Atlas)} on the device named {@code device}: auto, cpu, gpu or
+     * gpu:N ({@link Engines#device(String)}; null: the CPU).
+     *
+     * @throws IllegalArgumentException for an unknown device name or a GPU PyTorch does not see
+     */
+    public static DiffusionModel create(ModelConfig config, Atlas atlas, String device) {
+        return new DiffusionModel(config, atlas, device == null ? null : Engines.device(device));
     }
 
     /** The atlas as area fractions for the network: region ordinals per voxel, checked against the grid. */
@@ -91,9 +86,9 @@ public final class DiffusionModel implements AutoCloseable {
         return atlas;
     }
 
-    /** A new model of the same config and atlas, freshly initialised (e.g. to hold EMA weights). */
+    /** A new model of the same config, atlas and device, freshly initialised (e.g. to hold EMA weights). */
     public DiffusionModel sibling() {
-        return new DiffusionModel(config, atlas);
+        return new DiffusionModel(config, atlas, holder.device());
     }
 
     public ModelConfig config() {
@@ -104,142 +99,102 @@ public final class DiffusionModel implements AutoCloseable {
         return net;
     }
 
-    public CosineSchedule schedule() {
+    /** The parameters, their manager and device. */
+    public NetworkHolder holder() {
+        return holder;
+    }
+
+    public NoiseSchedule schedule() {
         return schedule;
     }
 
-    public ParameterStore parameterStore() {
-        return store;
+    /** What the network outputs. */
+    public PredictionType prediction() {
+        return config.prediction();
     }
 
-    /** The manager owning the parameters. */
-    public NDManager manager() {
-        return manager;
-    }
-
-    /** A sub-manager for one training or sampling step; close it at the end of the step. */
-    public NDManager newStepManager() {
-        return manager.newSubManager();
-    }
-
-    public List<String> parameterNames() {
-        return List.copyOf(names);
-    }
-
-    public List<Parameter> parameters() {
-        return List.copyOf(params);
-    }
-
-    /** The parameter arrays, in file order (live: changing them changes the model). */
-    public List<NDArray> parameterArrays() {
-        List<NDArray> out = new ArrayList<>(params.size());
-        for (Parameter p : params) out.add(p.getArray());
-        return out;
-    }
-
-    /** Number of scalar weights. */
-    public long parameterCount() {
-        long n = 0;
-        for (Parameter p : params) n += p.getArray().size();
-        return n;
+    /** The shape (B, N, Z, Y, X) of a batch of {@code batch} volumes on the model grid. */
+    public Shape batchShape(int batch) {
+        int[] g = config.grid();
+        return new Shape(batch, config.channels(), g[0], g[1], g[2]);
     }
 
     /**
-     * Replaces every parameter's values by a copy of {@code values} (same order and shapes);
-     * the parameter arrays keep their identity, so parameter stores and optimisers stay valid.
+     * The network's forward pass on arrays already on the device (training and sampling share it):
+     * {@code xt}, {@code cond} (B, N, D, H, W); codes t in 0..T-1, direction 0..1, label 0..3 (3 = null).
+     * Returns the output (B, N, D, H, W) in units of {@link #prediction()}.
      */
-    public void setWeights(List<NDArray> values) {
-        if (values.size() != params.size()) {
-            throw new IllegalArgumentException("got " + values.size() + " arrays for " + params.size() + " parameters");
-        }
-        for (int i = 0; i < params.size(); i++) {
-            NDArray dst = params.get(i).getArray();
-            NDArray src = values.get(i);
-            if (!dst.getShape().equals(src.getShape())) {
-                throw new IllegalArgumentException("parameter " + names.get(i) + " has shape " + dst.getShape() + ", got " + src.getShape());
-            }
-            replaceValues(dst, src);
-        }
-    }
-
-    /** Makes {@code dst} hold a copy of {@code src}'s values (swaps in a new native tensor). */
-    static void replaceValues(NDArray dst, NDArray src) {
-        boolean grad = dst.hasGradient();
-        NDArray copy = src.duplicate();
-        copy.attach(dst.getManager());
-        dst.intern(copy);
-        if (grad) dst.setRequiresGradient(true);
+    public NDArray forward(NDArray xt, NDArray cond, int[] t, int[] direction, int[] label, boolean training) {
+        return net.predict(holder.parameterStore(), xt, cond, t, direction, label, training);
     }
 
     /**
      * One no-grad prediction for a single sample given as flat (N, Z, Y, X) arrays on the model
-     * grid; returns eps_hat in the same layout. Safe on any thread.
+     * grid; returns the network's output (in units of {@link #prediction()}) in the same layout.
+     * Safe on any thread.
+     *
+     * @param label the diagnosis to condition on; null for the null label
+     * @throws IllegalArgumentException when an array does not have the model's size
      */
-    public float[] predictNoise(float[] xt, float[] cond, int t, int direction, int label) {
-        int[] g = config.grid();
-        Shape shape = new Shape(1, config.channels(), g[0], g[1], g[2]);
-        checkLength(xt, shape, "x_t");
-        checkLength(cond, shape, "condition");
-        return predictBatch(xt, cond, shape, new int[] {t}, new int[] {direction}, new int[] {label}, null);
+    public float[] predict(float[] xt, float[] cond, int t, Direction direction, Diagnosis label) {
+        Shape shape = batchShape(1);
+        NetworkHolder.checkLength(xt, shape, "x_t");
+        NetworkHolder.checkLength(cond, shape, "condition");
+        return predictBatch(xt, cond, shape, new int[] {t}, new int[] {direction.code()}, new int[] {Diagnosis.code(label)}, null);
     }
 
     /**
-     * No-grad prediction for a batch given flat (B, N, Z, Y, X) arrays of {@code shape}, written
+     * No-grad prediction for a batch given as flat (B, N, Z, Y, X) arrays of {@code shape}, written
      * into {@code out} (allocated when null) and returned.
      */
     float[] predictBatch(float[] xt, float[] cond, Shape shape, int[] t, int[] direction, int[] label, float[] out) {
         return Engines.withoutGradients(() -> {
-            try (NDManager m = newStepManager()) {
-                NDArray x = upload(m, xt, shape);
-                NDArray c = upload(m, cond, shape);
-                return download(net.predict(store, x, c, t, direction, label, false), out);
+            try (NDManager m = holder.newStepManager()) {
+                NDArray x = holder.upload(m, xt, shape);
+                NDArray c = holder.upload(m, cond, shape);
+                return NetworkHolder.download(forward(x, c, t, direction, label, false), out);
             }
         });
     }
 
     /**
-     * The values of {@code a} in logical (row-major) order, read straight from the tensor's memory
-     * into {@code out} (allocated when null): no intermediate byte[] as in {@code toFloatArray()}.
+     * The conditional denoiser x_t -> x0_hat of this model for one source volume: the network's
+     * output converted by its prediction type, with label guidance (Ho and Salimans 2022, arXiv
+     * 2207.12598) {@code x0 = x0(null) + w (x0(y) - x0(null))} when {@code guidanceScale != 1} and
+     * a label is given (both in one batch of two), clipped to [-1, 1] (DESIGN 4.7). The guidance
+     * combination is the same on the raw output: every conversion is affine in it.
      */
-    static float[] download(NDArray a, float[] out) {
-        float[] dst = out == null ? new float[Math.toIntExact(a.size())] : out;
-        if (dst.length != a.size()) throw new IllegalArgumentException("output has " + dst.length + " values, the array " + a.size());
-        a.toByteBuffer(true).asFloatBuffer().get(dst);
-        return dst;
-    }
-
-    /**
-     * A tensor in {@code m} holding a copy of {@code data}. DJL's {@code create(float[])} wraps a
-     * fresh direct ByteBuffer that the tensor aliases; that native memory is only returned when
-     * the Java GC runs, so volumes uploaded every step pile up (hundreds of MB in a 50-step
-     * synthesis). Here the data goes through one reusable staging buffer and is cloned into
-     * PyTorch-owned memory, which is freed when the array closes.
-     */
-    public synchronized NDArray upload(NDManager m, float[] data, Shape shape) {
-        int bytes = Math.multiplyExact(data.length, 4);
-        if (data.length != shape.size()) throw new IllegalArgumentException(data.length + " values for shape " + shape);
-        if (staging == null || staging.capacity() < bytes) staging = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
-        ByteBuffer view = staging.duplicate().order(ByteOrder.nativeOrder());
-        view.clear().limit(bytes);
-        view.asFloatBuffer().put(data);
-        try (NDArray aliased = m.create(view, shape, DataType.FLOAT32)) {
-            NDArray owned = aliased.duplicate();
-            owned.attach(m);
-            return owned;
-        }
-    }
-
-    static float[] checkLength(float[] a, Shape shape, String what) {
-        long need = shape.size();
-        if (a.length != need) {
-            throw new IllegalArgumentException(what + " has " + a.length + " values, the model needs " + need
-                    + " = " + shape.get(1) + " channels x " + shape.get(2) + "x" + shape.get(3) + "x" + shape.get(4) + " (Z, Y, X)");
-        }
-        return a;
+    public Denoiser denoiser(float[] source, Direction direction, Diagnosis label, double guidanceScale) {
+        Shape one = batchShape(1);
+        NetworkHolder.checkLength(source, one, "source volume");
+        int d = direction.code();
+        int y = Diagnosis.code(label);
+        boolean guided = guidanceScale != 1.0 && label != null;
+        PredictionType type = prediction();
+        return (xt, t, x0) -> {
+            int n = xt.length;
+            if (!guided) {
+                predictBatch(xt, source, one, new int[] {t}, new int[] {d}, new int[] {y}, x0);
+            } else {
+                float[] xx = new float[2 * n], cc = new float[2 * n];
+                System.arraycopy(xt, 0, xx, 0, n);
+                System.arraycopy(xt, 0, xx, n, n);
+                System.arraycopy(source, 0, cc, 0, n);
+                System.arraycopy(source, 0, cc, n, n);
+                float[] both = predictBatch(xx, cc, batchShape(2), new int[] {t, t}, new int[] {d, d},
+                        new int[] {y, Diagnosis.NONE_CODE}, null);
+                for (int v = 0; v < n; v++) x0[v] = (float) (both[n + v] + guidanceScale * (both[v] - both[n + v]));
+            }
+            double[] ab = type.x0Coefficients(schedule.alphaBar(t));
+            for (int v = 0; v < n; v++) {
+                double e = ab[0] * xt[v] + ab[1] * x0[v];
+                x0[v] = (float) (e < -1 ? -1 : Math.min(e, 1));
+            }
+        };
     }
 
     @Override
     public void close() {
-        manager.close();
+        holder.close();
     }
 }

@@ -68,8 +68,15 @@ public final class Ema implements AutoCloseable {
     /** Restores saved shadows (copied) and the update count. */
     public void restore(List<NDArray> saved, int updateCount) {
         if (saved.size() != shadows.size()) throw new IllegalArgumentException("EMA state has " + saved.size() + " arrays, expected " + shadows.size());
-        for (int i = 0; i < shadows.size(); i++) DiffusionModel.replaceValues(shadows.get(i), saved.get(i));
+        for (int i = 0; i < shadows.size(); i++) replaceValues(shadows.get(i), saved.get(i));
         updates = updateCount;
+    }
+
+    /** Makes state array {@code dst} hold a copy of {@code src}'s values (a new tensor in dst's manager, on dst's device). */
+    static void replaceValues(NDArray dst, NDArray src) {
+        NDArray copy = dst.getDevice().equals(src.getDevice()) ? src.duplicate() : src.toDevice(dst.getDevice(), true);
+        copy.attach(dst.getManager());
+        dst.intern(copy);
     }
 
     @Override

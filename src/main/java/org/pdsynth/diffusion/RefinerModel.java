@@ -1,86 +1,71 @@
 package org.pdsynth.diffusion;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.pdsynth.model.Engines;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.model.Refiner;
+import org.pdsynth.volume.Direction;
 
 /**
- * The stage-2 refiner with its parameters and their manager (the {@link DiffusionModel} of the
- * refiner). Parameters live in {@link #manager()} until {@link #close()}. Its weights are saved as
- * {@value #FILE} ({@link ParamsFile} kind "refiner") in a model folder.
+ * The stage-2 network: the {@link Refiner} U-Net in a {@link NetworkHolder}. Its weights are
+ * saved as {@value #FILE} ({@link ParamsFile} kind {@value #KIND}) in a model folder.
  */
 public final class RefinerModel implements AutoCloseable {
     /** File of the refiner's (EMA) weights in a model folder. */
     public static final String FILE = "refiner.params";
-    static final String KIND = "refiner";
+    /** {@link ParamsFile} kind of the refiner's weight files. */
+    public static final String KIND = "refiner";
 
     private final ModelConfig config;
-    private final NDManager manager;
     private final Refiner net;
-    private final ParameterStore store;
-    private final List<String> names = new ArrayList<>();
-    private final List<Parameter> params = new ArrayList<>();
+    private final NetworkHolder holder;
 
-    private RefinerModel(ModelConfig config) {
+    private RefinerModel(ModelConfig config, Device device) {
         this.config = config.validate();
         net = new Refiner(config);
-        manager = Engines.pytorch().newBaseManager();
-        net.initialize(manager);
-        store = new ParameterStore(manager, false);
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            names.add(p.getKey());
-            params.add(p.getValue());
-        }
+        holder = new NetworkHolder(net, device, net::initialize);
     }
 
-    /** A fresh refiner (identity at initialisation) for the config's channels and refiner settings. */
+    /** A fresh refiner (identity at initialisation) for the config's channels and refiner settings, on the CPU. */
     public static RefinerModel create(ModelConfig config) {
-        return new RefinerModel(config);
+        return new RefinerModel(config, null);
     }
 
-    /** The refiner of a model folder ({@value #FILE}), or null when it has none. */
-    public static RefinerModel load(Path dir, ModelConfig config) throws IOException {
+    /** As {@link #create(ModelConfig)} on {@code device} (null: the CPU). */
+    public static RefinerModel create(ModelConfig config, Device device) {
+        return new RefinerModel(config, device);
+    }
+
+    /** The device of a network holder, for a refiner that must sit beside its denoiser. */
+    public static RefinerModel beside(ModelConfig config, NetworkHolder denoiser) {
+        return new RefinerModel(config, denoiser.device());
+    }
+
+    /**
+     * The refiner of a model folder ({@value #FILE}) for {@code denoiser} (its config, on its
+     * device), or null when the folder has none.
+     *
+     * @throws ParamsFile.ParamsFormatException when the file does not fit the config (naming it)
+     */
+    public static RefinerModel load(Path dir, DiffusionModel denoiser) throws IOException {
         Path f = dir.resolve(FILE);
         if (!Files.isRegularFile(f)) return null;
-        RefinerModel r = create(config);
+        RefinerModel r = beside(denoiser.config(), denoiser.holder());
         try {
-            r.read(f);
+            r.holder.load(f, KIND);
             return r;
         } catch (IOException | RuntimeException e) {
             r.close();
             throw e;
         }
-    }
-
-    /** Writes the current weights to {@code file}. */
-    public void write(Path file) throws IOException {
-        ParamsFile.write(file, KIND, names, parameterArrays());
-    }
-
-    /** Replaces the weights by those in {@code file}. */
-    public void read(Path file) throws IOException {
-        try (NDManager tmp = manager.newSubManager()) {
-            setWeights(ParamsFile.read(file, KIND, names, shapes(), tmp));
-        }
-    }
-
-    List<Shape> shapes() {
-        List<Shape> s = new ArrayList<>();
-        for (Parameter p : params) s.add(p.getArray().getShape());
-        return s;
     }
 
     public ModelConfig config() {
@@ -91,59 +76,38 @@ public final class RefinerModel implements AutoCloseable {
         return net;
     }
 
-    public ParameterStore parameterStore() {
-        return store;
+    /** The parameters, their manager and device. */
+    public NetworkHolder holder() {
+        return holder;
     }
 
-    public NDManager manager() {
-        return manager;
-    }
-
-    public List<String> parameterNames() {
-        return List.copyOf(names);
-    }
-
-    /** The parameter arrays, in file order (live). */
-    public List<NDArray> parameterArrays() {
-        List<NDArray> out = new ArrayList<>(params.size());
-        for (Parameter p : params) out.add(p.getArray());
-        return out;
-    }
-
-    public long parameterCount() {
-        long n = 0;
-        for (Parameter p : params) n += p.getArray().size();
-        return n;
-    }
-
-    /** Copies {@code values} (same order and shapes) into the parameters. */
-    public void setWeights(List<NDArray> values) {
-        if (values.size() != params.size()) throw new IllegalArgumentException("got " + values.size() + " arrays for " + params.size() + " refiner parameters");
-        for (int i = 0; i < params.size(); i++) {
-            NDArray dst = params.get(i).getArray();
-            if (!dst.getShape().equals(values.get(i).getShape())) {
-                throw new IllegalArgumentException("refiner parameter " + names.get(i) + " has shape " + dst.getShape() + ", got " + values.get(i).getShape());
-            }
-            DiffusionModel.replaceValues(dst, values.get(i));
-        }
+    /** Forward pass on device arrays: R (B, N, D, H, W) of {@code x0hat}, {@code cond} (B, N, D, H, W), direction codes. */
+    public NDArray forward(NDArray x0hat, NDArray cond, int[] direction, boolean training) {
+        return net.refine(holder.parameterStore(), x0hat, cond, direction, training);
     }
 
     /**
      * Refines one sample, no grad: {@code x0} and {@code cond} flat (N, Z, Y, X) on the model grid
      * in [-1, 1]; returns R in the same layout (not clipped).
+     *
+     * @throws IllegalArgumentException when an array does not have the model's size
      */
-    public float[] refine(float[] x0, float[] cond, int direction) {
+    public float[] refine(float[] x0, float[] cond, Direction direction) {
         int[] g = config.grid();
         Shape shape = new Shape(1, config.channels(), g[0], g[1], g[2]);
-        try (NDManager m = manager.newSubManager()) {
-            NDArray x = m.create(DiffusionModel.checkLength(x0, shape, "x0 estimate"), shape);
-            NDArray c = m.create(DiffusionModel.checkLength(cond, shape, "condition"), shape);
-            return net.refine(store, x, c, new int[] {direction}, false).toFloatArray();
-        }
+        NetworkHolder.checkLength(x0, shape, "x0 estimate");
+        NetworkHolder.checkLength(cond, shape, "condition");
+        return Engines.withoutGradients(() -> {
+            try (NDManager m = holder.newStepManager()) {
+                NDArray x = holder.upload(m, x0, shape);
+                NDArray c = holder.upload(m, cond, shape);
+                return NetworkHolder.download(forward(x, c, new int[] {direction.code()}, false), null);
+            }
+        });
     }
 
     @Override
     public void close() {
-        manager.close();
+        holder.close();
     }
 }

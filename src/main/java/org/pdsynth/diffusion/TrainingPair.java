@@ -1,5 +1,8 @@
 package org.pdsynth.diffusion;
 
+import org.pdsynth.volume.Diagnosis;
+import org.pdsynth.volume.Direction;
+
 /**
  * One subject's aligned, normalised pair of volumes, the unit the trainer draws from.
  *
@@ -9,25 +12,21 @@ package org.pdsynth.diffusion;
  * @param subject subject identifier (for messages and subject-level splits)
  * @param fmri    fMRI volume, N channels on the model grid
  * @param dwi     dMRI volume, N channels on the model grid
- * @param label   0 = NC, 1 = MCI, 2 = AD, 3 = null/unknown
+ * @param label   the diagnosis, or null when unknown (the network's null label)
  */
-public record TrainingPair(String subject, float[] fmri, float[] dwi, int label) {
+public record TrainingPair(String subject, float[] fmri, float[] dwi, Diagnosis label) {
+    /** @throws IllegalArgumentException when a volume is missing */
     public TrainingPair {
         if (fmri == null || dwi == null) throw new IllegalArgumentException("subject " + subject + ": fmri and dwi are both needed for training");
-        if (label < 0 || label > 3) throw new IllegalArgumentException("subject " + subject + ": label must be 0..3 (NC, MCI, AD, null), got " + label);
     }
 
-    /** The source (condition) of a direction: 0 = fMRI to dMRI gives fmri, 1 gives dwi. */
-    public float[] source(int direction) {
-        return switch (direction) {
-            case 0 -> fmri;
-            case 1 -> dwi;
-            default -> throw new IllegalArgumentException("direction must be 0 (fMRI->dMRI) or 1 (dMRI->fMRI), got " + direction);
-        };
+    /** The source (condition) of a direction. */
+    public float[] source(Direction direction) {
+        return direction == Direction.FMRI_TO_DWI ? fmri : dwi;
     }
 
     /** The target (what is synthesised) of a direction. */
-    public float[] target(int direction) {
-        return source(1 - direction);
+    public float[] target(Direction direction) {
+        return direction == Direction.FMRI_TO_DWI ? dwi : fmri;
     }
 }

@@ -4,8 +4,8 @@ import ij.ImagePlus;
 import java.io.File;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
-import org.pdsynth.diffusion.DdimSampler;
-import org.pdsynth.diffusion.Synthesizer;
+import org.pdsynth.diffusion.Sampling;
+import org.pdsynth.workflow.Synthesizer;
 import org.pdsynth.fiji.ImagePlusConverter.FourthAxis;
 import org.pdsynth.volume.Diagnosis;
 import org.pdsynth.volume.Modality;
@@ -42,7 +42,7 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
             required = false, persist = false)
     private File like;
 
-    @Parameter(label = "DDIM steps", description = "denoising steps (spaced over 0..T-1, including T-1)", min = "2", required = false, persist = false)
+    @Parameter(label = "Sampling steps", description = "DDIM steps (spaced over 0..T-1, including T-1)", min = "2", required = false, persist = false)
     private int steps = 50;
 
     @Parameter(label = "Samples", description = "M > 1 gives the mean and a voxelwise std (uncertainty) map", min = "1",
@@ -66,6 +66,10 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
             required = false, persist = false)
     private boolean refine = true;
 
+    @Parameter(label = "Device", description = "where the network runs: auto (a CUDA GPU when PyTorch sees one, else the CPU), cpu or gpu",
+            choices = {"auto", "cpu", "gpu"}, required = false, persist = false)
+    private String device = "auto";
+
     @Parameter(type = ItemIO.OUTPUT, label = "Synthetic")
     private ImagePlus synthetic;
 
@@ -87,11 +91,11 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
             if (out != null && samples > 1) guard.check("--out (its _std file)", Synthesizer.stdPath(out.toPath()));
             Modality src = from();
             Diagnosis dx = "none".equalsIgnoreCase(label) || label == null ? null : Diagnosis.parse(label);
-            DdimSampler.Options opts = DdimSampler.Options.defaults().withSteps(steps).withSamples(samples).withSeed(seed)
-                    .withEta(eta).withGuidance(guidance);
+            Sampling.Options opts = Sampling.Options.builder().optSteps(steps).optSamples(samples).optSeed(seed)
+                    .optEta(eta).optGuidanceScale(guidance).build();
             Synthesizer.Request req = new Synthesizer.Request(src, input.toPath(), path(bval), path(bvec), path(mask), path(like), dx, opts);
             status("PDS: loading model");
-            try (Synthesizer s = Synthesizer.load(org.pdsynth.diffusion.DefaultModel.resolve(model), refine)) {
+            try (Synthesizer s = Synthesizer.load(org.pdsynth.workflow.DefaultModel.resolve(model), refine, device)) {
                 status("PDS: aligning " + input.getName());
                 Synthesizer.Output o = s.synthesize(req, (d, t) -> progress(d, t, "PDS: sampling step " + d + "/" + t), cancelled());
                 // everything that can fail happens before the output is written

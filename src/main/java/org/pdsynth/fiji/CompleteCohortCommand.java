@@ -4,10 +4,10 @@ import java.io.File;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
-import org.pdsynth.diffusion.CohortCompletion;
-import org.pdsynth.diffusion.DdimSampler;
-import org.pdsynth.diffusion.DefaultModel;
-import org.pdsynth.diffusion.Synthesizer;
+import org.pdsynth.workflow.CohortCompletion;
+import org.pdsynth.diffusion.Sampling;
+import org.pdsynth.workflow.DefaultModel;
+import org.pdsynth.workflow.Synthesizer;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -42,6 +42,10 @@ public class CompleteCohortCommand extends PdsCommand {
     @Parameter(label = "Seed", required = false, persist = false)
     private long seed = 1;
 
+    @Parameter(label = "Device", description = "where the network runs: auto (a CUDA GPU when PyTorch sees one, else the CPU), cpu or gpu",
+            choices = {"auto", "cpu", "gpu"}, required = false, persist = false)
+    private String device = "auto";
+
     @Parameter(type = ItemIO.OUTPUT, label = "Completion")
     private String report;
 
@@ -50,9 +54,9 @@ public class CompleteCohortCommand extends PdsCommand {
         try {
             int[] sh = CohortCompletion.parseShard(shard);
             CohortCompletion.Options o = new CohortCompletion.Options(cohort.toPath(), out.toPath(), sh[0], sh[1], all, useLabels,
-                    DdimSampler.Options.defaults().withSteps(steps).withSeed(seed));
+                    Sampling.Options.builder().optSteps(steps).optSeed(seed).build());
             org.pdsynth.volume.Cohort.read(cohort.toPath()); // a bad manifest fails before the model loads
-            try (Synthesizer s = Synthesizer.load(DefaultModel.resolve(model))) {
+            try (Synthesizer s = Synthesizer.load(DefaultModel.resolve(model), true, device)) {
                 List<CohortCompletion.Item> items = CohortCompletion.run(o, s, line -> status("PDS complete: " + line), cancelled());
                 long written = items.stream().filter(i -> i.status().equals("written")).count();
                 long failed = items.stream().filter(CohortCompletion.Item::failed).count();

@@ -1,5 +1,6 @@
 package org.pdsynth.fiji;
 
+import org.pdsynth.workflow.DemoRun;
 import java.io.File;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;

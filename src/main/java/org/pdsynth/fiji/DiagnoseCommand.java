@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.diagnosis.DiagnosisOptions;
 import org.pdsynth.diagnosis.DiagnosisReport;
 import org.pdsynth.diagnosis.Protocol;

@@ -1,10 +1,13 @@
 package org.pdsynth.fiji;
 
 import java.io.File;
-import org.pdsynth.experiment.Budget;
-import org.pdsynth.experiment.ExperimentRun;
+import org.pdsynth.workflow.Budget;
+import org.pdsynth.workflow.ExperimentRun;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.pdsynth.model.ModelConfig;
+import org.pdsynth.model.PredictionType;
+import org.pdsynth.volume.SubjectAligner;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -35,9 +38,14 @@ public class ExperimentCommand extends PdsCommand {
             required = false, persist = false)
     private File atlas;
 
-    @Parameter(label = "Network output", description = "of the diffusion methods: x0 (as pds train's default) or epsilon (DESIGN 4.5)",
-            choices = {"x0", "epsilon"}, required = false, persist = false)
-    private String objective = "x0";
+    @Parameter(label = "Prediction type", description = "of the diffusion methods: sample (x0, as pds train's default), epsilon "
+            + "(DESIGN 4.5) or v_prediction", choices = {"sample", "epsilon", "v_prediction"}, required = false, persist = false)
+    private String predictionType = "sample";
+
+    @Parameter(label = "Device", description = "where the network runs: auto (a CUDA GPU when PyTorch sees one, else the CPU), cpu or gpu",
+            choices = {"auto", "cpu", "gpu"}, required = false, persist = false)
+    private String device = "auto";
+
 
     @Parameter(label = "Seed", required = false, persist = false)
     private long seed = 1;
@@ -49,7 +57,8 @@ public class ExperimentCommand extends PdsCommand {
     public void run() {
         try {
             ExperimentRun.Results r = ExperimentRun.run(new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
-                    Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, objective),
+                    Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, SubjectAligner.defaults(),
+                    ModelConfig.defaults().withPrediction(PredictionType.parse(predictionType)), device),
                     line -> status("PDS experiment: " + line), cancelled());
             results = "results written to " + r.resultsMd();
         } catch (Exception e) {

@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.pdsynth.diagnosis.Atlas;
-import org.pdsynth.diffusion.ModelFolder;
+import org.pdsynth.volume.Atlas;
+import org.pdsynth.workflow.ModelFolder;
 import org.pdsynth.diffusion.TrainSettings;
-import org.pdsynth.diffusion.TrainingRun;
+import org.pdsynth.workflow.TrainingRun;
 import org.pdsynth.model.ModelConfig;
+import org.pdsynth.model.PredictionType;
 import org.pdsynth.volume.Grid;
 import org.pdsynth.volume.Segmenter;
 import org.pdsynth.volume.SubjectAligner;
@@ -108,10 +109,15 @@ public class TrainCommand extends PdsCommand {
             required = false, persist = false)
     private boolean patternAware = true;
 
-    @Parameter(label = "Network output", description = "what the network predicts and its L1 loss compares: x0 (the clean target; "
-            + "samples well after short CPU training) or epsilon (the noise, DESIGN 4.5)", choices = {"x0", "epsilon"},
-            required = false, persist = false)
-    private String objective = "x0";
+    @Parameter(label = "Prediction type", description = "what the network outputs and its L1 loss compares: sample (x0, the clean "
+            + "target; samples well after short CPU training), epsilon (the noise, DESIGN 4.5) or v_prediction",
+            choices = {"sample", "epsilon", "v_prediction"}, required = false, persist = false)
+    private String predictionType = "sample";
+
+    @Parameter(label = "Device", description = "where the network runs: auto (a CUDA GPU when PyTorch sees one, else the CPU), cpu or gpu",
+            choices = {"auto", "cpu", "gpu"}, required = false, persist = false)
+    private String device = "auto";
+
 
     @Parameter(label = "Loss weight lambda", min = "0", description = "weight of the disease regions in the loss (1 + lambda W); 0 = off",
             required = false, persist = false)
@@ -133,7 +139,7 @@ public class TrainCommand extends PdsCommand {
             if (model != null && !stageList.contains(2)) throw new IllegalArgumentException("--model names a stage-1 model to continue with --stages 2");
             if (model != null && !model.getCanonicalFile().equals(dest.getCanonicalFile())) ModelFolder.copy(model.toPath(), dest.toPath());
             ModelConfig cfg = config == null ? ModelConfig.defaults() : ModelConfig.fromJson(org.pdsynth.nifti.NiftiFiles.readUtf8(config.toPath()));
-            cfg = cfg.with("seed", seed).with("patternAware", patternAware).with("objective", objective);
+            cfg = cfg.with("seed", seed).with("patternAware", patternAware).with("predictionType", PredictionType.parse(predictionType).fieldName());
             if (width > 0) cfg = cfg.with("baseWidth", width);
             TrainSettings ts = TrainSettings.defaults().with("steps", steps).with("batchSize", batch).with("learningRate", lr)
                     .with("warmupSteps", warmup).with("checkpointEvery", checkpointEvery).with("logEvery", Math.max(1, Math.min(10, steps / 20)));
@@ -152,7 +158,7 @@ public class TrainCommand extends PdsCommand {
                     : Arrays.stream(regions.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
             StringBuilder log = new StringBuilder();
             List<TrainingRun.Validation> v = TrainingRun.run(new TrainingRun.Options(cohort.toPath(), dest.toPath(), cfg, ts,
-                    validationFraction, seed, resume, validationSubjects, validationSteps, aligner, a, weighted, stageList, refinerSteps), line -> {
+                    validationFraction, seed, resume, validationSubjects, validationSteps, aligner, a, weighted, stageList, refinerSteps, device), line -> {
                         status("PDS train: " + line);
                         log.append(line).append('\n');
                     }, cancelled());

@@ -5,6 +5,7 @@ import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.DoubleType;
+import org.pdsynth.volume.SsimConvention;
 
 /**
  * 3-D structural similarity (SSIM) with a Gaussian window, matching scikit-image 0.19.3
@@ -25,8 +26,8 @@ import net.imglib2.type.numeric.real.DoubleType;
  * double precision, in parallel over z slices.
  */
 public final class Ssim {
-    public static final double SIGMA = 1.5;
-    public static final double TRUNCATE = 3.5;
+    public static final double SIGMA = SsimConvention.SIGMA;
+    public static final double TRUNCATE = SsimConvention.TRUNCATE;
     public static final double K1 = SsimEngine.K1;
     public static final double K2 = SsimEngine.K2;
 

@@ -16,8 +16,8 @@ import java.util.stream.IntStream;
  * (the common fork-join pool, sized by the number of processors).
  */
 final class SsimEngine {
-    static final double K1 = 0.01;
-    static final double K2 = 0.03;
+    static final double K1 = org.pdsynth.volume.SsimConvention.K1;
+    static final double K2 = org.pdsynth.volume.SsimConvention.K2;
 
     private static final int A = 0, B = 1, AA = 2, BB = 3, AB = 4, FIELDS = 5;
 

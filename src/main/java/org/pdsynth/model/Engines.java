@@ -1,5 +1,6 @@
 package org.pdsynth.model;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Utils;
@@ -114,6 +115,35 @@ public final class Engines {
         } finally {
             JniUtils.setGradMode(was);
         }
+    }
+
+    /**
+     * The device named on the command line or in a dialog: {@code auto} (a CUDA GPU when the
+     * PyTorch engine sees one, else the CPU), {@code cpu}, or {@code gpu} (GPU 0; {@code gpu:N}
+     * for GPU N).
+     *
+     * @throws IllegalArgumentException for another name, or for {@code gpu} when the engine sees
+     *     no CUDA GPU (the bundled native library is the CPU build: see docs/gpu.md)
+     */
+    public static Device device(String name) {
+        String n = name == null ? "auto" : name.strip().toLowerCase(java.util.Locale.ROOT);
+        int gpus = pytorch().getGpuCount();
+        if (n.equals("auto")) return gpus > 0 ? Device.gpu() : Device.cpu();
+        if (n.equals("cpu")) return Device.cpu();
+        if (n.equals("gpu") || n.startsWith("gpu:")) {
+            int id;
+            try {
+                id = n.equals("gpu") ? 0 : Integer.parseInt(n.substring(4));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("device '" + name + "' is not cpu, gpu, gpu:N or auto");
+            }
+            if (id < 0 || id >= gpus)
+                throw new IllegalArgumentException("device " + n + ": PyTorch sees " + gpus + " CUDA GPU(s) (libtorch "
+                        + pytorch().getVersion() + ", " + (gpus == 0 ? "a CPU-only build or no CUDA driver" : "fewer GPUs")
+                        + "); see docs/gpu.md to run on a CUDA node");
+            return Device.gpu(id);
+        }
+        throw new IllegalArgumentException("device '" + name + "' is not cpu, gpu, gpu:N or auto");
     }
 
     /** True when DJL is in offline mode (no downloads, no tracking call), as DJL itself decides. */

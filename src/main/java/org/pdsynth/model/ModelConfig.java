@@ -41,14 +41,18 @@ import java.util.Map;
  *                             needs no atlas; {@code pds train} turns it on when given an atlas)
  * @param patternAwareLevels   number of coarsest levels with that module (default 2)
  * @param refiner              stage-2 refiner settings
- * @param objective            what the network outputs and its L1 loss compares: {@value #EPSILON}
- *                             (the noise eps, DESIGN 4.5; default), {@value #X0} (the clean
- *                             target x0 from the same noisy input: the same diffusion and DDIM,
- *                             with x0 read directly instead of (x_t - sqrt(1-ab) eps)/sqrt(ab),
- *                             which near t = T-1 divides by sqrt(ab) ~ 5e-5 and turns a small eps
- *                             error into a saturated x0), or {@value #REGRESSION} (the one-step L1
- *                             regression baseline of the experiment runner: input x_t = 0, t = 0,
- *                             output = x0; sampling is one forward pass)
+ * @param predictionType       what the network outputs ({@link PredictionType} field name):
+ *                             {@code sample} (x0; default), {@code epsilon} (the noise, DESIGN 4.5's
+ *                             form) or {@code v_prediction}
+ * @param regression           the one-step L1 regression baseline instead of a diffusion model
+ *                             (input x_t = 0, t = 0, output x0; sampling is one forward pass;
+ *                             {@code predictionType} is then {@code sample})
+ * @param noiseSchedule        name of the noise schedule ({@code cosine}, default, or {@code linear};
+ *                             see {@code diffusion.NoiseSchedule})
+ *
+ * <p>Format history: version 1 files had one key {@code objective} = {@code epsilon} | {@code x0}
+ * | {@code regression} (absent meant epsilon); they load as predictionType epsilon, sample, or
+ * regression on. Version 2 (written now) has {@code predictionType} and {@code regression}.
  */
 public record ModelConfig(
         int formatVersion,
@@ -66,7 +70,9 @@ public record ModelConfig(
         boolean patternAware,
         int patternAwareLevels,
         RefinerSettings refiner,
-        String objective) {
+        String predictionType,
+        boolean regression,
+        String noiseSchedule) {
 
     /** Number of label classes including the null label: NC = 0, MCI = 1, AD = 2, null = 3. */
     public static final int LABELS = 4;
@@ -74,12 +80,10 @@ public record ModelConfig(
     public static final int NULL_LABEL = 3;
     /** Number of directions: 0 = fMRI to dMRI, 1 = dMRI to fMRI. */
     public static final int DIRECTIONS = 2;
-    /** {@link #objective()} of a diffusion noise estimator. */
-    public static final String EPSILON = "epsilon";
-    /** {@link #objective()} of a diffusion network that outputs the clean target x0. */
-    public static final String X0 = "x0";
-    /** {@link #objective()} of the one-step regression baseline. */
-    public static final String REGRESSION = "regression";
+    /** The format version written by {@link #toJson()}. */
+    public static final int FORMAT_VERSION = 2;
+    /** Version-1 key read for compatibility (see the record description); never written. */
+    static final String LEGACY_OBJECTIVE = "objective";
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
@@ -112,18 +116,18 @@ public record ModelConfig(
 
     /** The defaults named in the record description. */
     public static ModelConfig defaults() {
-        return new ModelConfig(1, 8, 32, List.of(1, 2, 2, 4), 1, 4, 8, 128, List.of(48, 56, 48),
-                1000, 0.2, 42L, false, 2, RefinerSettings.defaults(), EPSILON);
+        return new ModelConfig(FORMAT_VERSION, 8, 32, List.of(1, 2, 2, 4), 1, 4, 8, 128, List.of(48, 56, 48),
+                1000, 0.2, 42L, false, 2, RefinerSettings.defaults(), PredictionType.SAMPLE.fieldName(), false, "cosine");
     }
 
-    /** True when the network outputs x0 ({@value #X0} or {@value #REGRESSION}), false when it outputs eps. */
-    public boolean predictsX0() {
-        return X0.equals(objective) || REGRESSION.equals(objective);
+    /** The network's output type; {@link PredictionType#SAMPLE} for the regression baseline. */
+    public PredictionType prediction() {
+        return regression ? PredictionType.SAMPLE : PredictionType.parse(predictionType);
     }
 
-    /** True for the one-step regression baseline ({@value #REGRESSION}). */
-    public boolean regression() {
-        return REGRESSION.equals(objective);
+    /** A copy with another prediction type. */
+    public ModelConfig withPrediction(PredictionType p) {
+        return with("predictionType", p.fieldName());
     }
 
     /** Number of U-Net levels (resolutions). */
@@ -158,7 +162,7 @@ public record ModelConfig(
      * message naming the field otherwise. Returns this.
      */
     public ModelConfig validate() {
-        require(formatVersion == 1, "formatVersion", "must be 1, got " + formatVersion);
+        require(formatVersion == FORMAT_VERSION, "formatVersion", "must be " + FORMAT_VERSION + ", got " + formatVersion);
         require(channels >= 1, "channels", "must be >= 1, got " + channels);
         require(groups >= 1, "groups", "must be >= 1, got " + groups);
         require(baseWidth >= 1, "baseWidth", "must be >= 1, got " + baseWidth);
@@ -185,8 +189,12 @@ public record ModelConfig(
                         "must divide the width " + width(l) + " of pattern-aware level " + l + ", got " + attentionHeads);
             }
         }
-        require(EPSILON.equals(objective) || X0.equals(objective) || REGRESSION.equals(objective), "objective",
-                "must be '" + EPSILON + "', '" + X0 + "' or '" + REGRESSION + "', got " + objective);
+        try {
+            PredictionType.parse(predictionType);
+        } catch (IllegalArgumentException e) {
+            require(false, "predictionType", "must be epsilon, sample or v_prediction, got " + predictionType);
+        }
+        require(noiseSchedule != null && !noiseSchedule.isBlank(), "noiseSchedule", "is missing");
         require(refiner != null, "refiner", "is missing");
         require(refiner.baseWidth() >= 1 && refiner.channelMultipliers() != null && !refiner.channelMultipliers().isEmpty(),
                 "refiner", "needs baseWidth >= 1 and at least one level");
@@ -202,6 +210,29 @@ public record ModelConfig(
 
     private static void require(boolean ok, String field, String what) {
         if (!ok) throw new IllegalArgumentException("model config '" + field + "' " + what);
+    }
+
+    /**
+     * Rewrites a version-1 config in place to version 2: {@code objective} epsilon | x0 |
+     * regression becomes predictionType epsilon | sample, or regression on; a version-1 file
+     * without the key was an epsilon model.
+     */
+    private static void legacy(JsonObject given) {
+        JsonElement v = given.get("formatVersion");
+        boolean v1 = v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() && v.getAsInt() == 1;
+        JsonElement o = given.remove(LEGACY_OBJECTIVE);
+        if (!v1 && o == null) return;
+        String objective = o == null ? "epsilon" : o.getAsString();
+        switch (objective) {
+            case "epsilon" -> given.addProperty("predictionType", PredictionType.EPSILON.fieldName());
+            case "x0" -> given.addProperty("predictionType", PredictionType.SAMPLE.fieldName());
+            case "regression" -> {
+                given.addProperty("regression", true);
+                given.addProperty("predictionType", PredictionType.SAMPLE.fieldName());
+            }
+            default -> throw new IllegalArgumentException("model config 'objective' must be 'epsilon', 'x0' or 'regression', got " + objective);
+        }
+        given.addProperty("formatVersion", FORMAT_VERSION);
     }
 
     /** Pretty-printed JSON of every field. */
@@ -223,6 +254,7 @@ public record ModelConfig(
         } catch (JsonParseException e) {
             throw new IllegalArgumentException("model config is not valid JSON: " + e.getMessage(), e);
         }
+        legacy(given);
         for (Map.Entry<String, JsonElement> kv : given.entrySet()) {
             if (!merged.has(kv.getKey())) throw new IllegalArgumentException("model config has unknown key '" + kv.getKey() + "'");
             if (kv.getKey().equals("refiner") && kv.getValue().isJsonObject()) {

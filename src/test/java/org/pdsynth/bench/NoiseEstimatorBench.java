@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
-import org.pdsynth.diffusion.DdimSampler;
+import org.pdsynth.volume.Direction;
+import org.pdsynth.diffusion.Sampling;
 import org.pdsynth.diffusion.DiffusionModel;
 import org.pdsynth.diffusion.PairSource;
 import org.pdsynth.diffusion.TrainSettings;
 import org.pdsynth.diffusion.Trainer;
+import org.pdsynth.diffusion.DenoiserObjective;
 import org.pdsynth.diffusion.TrainingPair;
 import org.pdsynth.model.Engines;
 import org.pdsynth.model.ModelConfig;
@@ -59,7 +61,7 @@ public final class NoiseEstimatorBench {
             try (DiffusionModel model = DiffusionModel.create(config)) {
                 float[] src = randomPairs(1, channels, zyx).get(0).fmri();
                 List<String> rows = new ArrayList<>();
-                new DdimSampler(model).sample(src, 0, 3, DdimSampler.Options.defaults().withSteps(total), (d, t) -> {
+                Sampling.sample(model, null, src, Direction.FMRI_TO_DWI, null, Sampling.Options.defaults().withSteps(total), (d, t) -> {
                     if (d % 50 == 0) {
                         try {
                             rows.add(String.format(Locale.ROOT, "%d:%.1f", d, rssMiB()));
@@ -79,18 +81,18 @@ public final class NoiseEstimatorBench {
         double rssForward = Double.NaN, rssTrain = Double.NaN, synthSeconds = Double.NaN, rssSynth = Double.NaN;
         long params;
         try (DiffusionModel model = DiffusionModel.create(config)) {
-            params = model.parameterCount();
+            params = model.holder().parameterCount();
             TrainingPair sample = randomPairs(1, channels, zyx).get(0);
             for (int i = 0; speed && i < warmup + iters; i++) {
                 long t0 = System.nanoTime(), c0 = cpuNanos();
-                model.predictNoise(sample.dwi(), sample.fmri(), 100 + 300 * i, i % 2, i % 4);
+                model.predict(sample.dwi(), sample.fmri(), 100 + 300 * i, Direction.ofCode(i % 2), i % 4 == 3 ? null : org.pdsynth.volume.Diagnosis.values()[i % 4]);
                 if (i >= warmup) {
                     fwd.add((System.nanoTime() - t0) / 1e9);
                     fwdCpu.add((cpuNanos() - c0) / 1e9);
                 }
             }
             if (speed) rssForward = peakRssMiB();
-            if (speed) try (Trainer trainer = new Trainer(model, randomPairs(4, channels, zyx), TrainSettings.defaults().with("batchSize", batch))) {
+            if (speed) try (Trainer<DenoiserObjective> trainer = Trainer.denoiser(model, randomPairs(4, channels, zyx), TrainSettings.defaults().with("batchSize", batch))) {
                 for (int i = 0; i < warmup + iters; i++) {
                     long t0 = System.nanoTime(), c0 = cpuNanos();
                     trainer.step();
@@ -104,7 +106,7 @@ public final class NoiseEstimatorBench {
             if (synthesis) {
                 float[] src = randomPairs(1, channels, zyx).get(0).fmri();
                 long t0 = System.nanoTime();
-                new DdimSampler(model).sample(src, 0, 3, DdimSampler.Options.defaults().withSteps(50), null, null);
+                Sampling.sample(model, null, src, Direction.FMRI_TO_DWI, null, Sampling.Options.defaults().withSteps(50), null, null);
                 synthSeconds = (System.nanoTime() - t0) / 1e9;
                 rssSynth = peakRssMiB();
             }
@@ -150,7 +152,7 @@ public final class NoiseEstimatorBench {
                     f[v] = (float) (r.nextDouble() * 2 - 1);
                     w[v] = (float) (r.nextDouble() * 2 - 1);
                 }
-                return new TrainingPair("bench-" + i, f, w, i % 3);
+                return new TrainingPair("bench-" + i, f, w, org.pdsynth.volume.Diagnosis.values()[i % 3]);
             }
 
             public int channels() {

@@ -5,13 +5,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.diffusion.AtlasWeightMap;
 import org.pdsynth.diffusion.DiffusionModel;
 import org.pdsynth.diffusion.PairSource;
 import org.pdsynth.diffusion.ParamsFile;
 import org.pdsynth.diffusion.RefinerModel;
-import org.pdsynth.diffusion.RefinerTrainer;
+import org.pdsynth.diffusion.RefinerObjective;
+import org.pdsynth.diffusion.DenoiserObjective;
+import org.pdsynth.diffusion.CheckpointStore;
 import org.pdsynth.diffusion.TrainSettings;
 import org.pdsynth.diffusion.Trainer;
 import org.pdsynth.diffusion.TrainingPair;
@@ -57,14 +59,14 @@ public final class PdsModulesBench {
              DiffusionModel da = DiffusionModel.create(on, aal);
              DiffusionModel daW = DiffusionModel.create(on, aal);
              RefinerModel refiner = RefinerModel.create(on);
-             Trainer tPlain = new Trainer(plain, data, ts);
-             Trainer tDa = new Trainer(da, data, ts);
-             Trainer tDaW = new Trainer(daW, data, ts.with("lambdaWeight", 1.0));
-             RefinerTrainer tRef = new RefinerTrainer(da, refiner, data, ts)) {
-            tDaW.setWeightMap(AtlasWeightMap.of(aal, AtlasWeightMap.DEFAULT_REGIONS));
-            report("noise estimator, DA off", plain.parameterCount(), size(tmp, plain.parameterNames(), plain.parameterArrays()));
-            report("noise estimator, DA on", da.parameterCount(), size(tmp, da.parameterNames(), da.parameterArrays()));
-            report("refiner", refiner.parameterCount(), size(tmp, refiner.parameterNames(), refiner.parameterArrays()));
+             Trainer<DenoiserObjective> tPlain = Trainer.denoiser(plain, data, ts);
+             Trainer<DenoiserObjective> tDa = Trainer.denoiser(da, data, ts);
+             Trainer<DenoiserObjective> tDaW = Trainer.denoiser(daW, data, ts.with("lambdaWeight", 1.0));
+             Trainer<RefinerObjective> tRef = Trainer.refiner(da, refiner, data, ts)) {
+            tDaW.objective().setWeightMap(AtlasWeightMap.of(aal, AtlasWeightMap.DEFAULT_REGIONS));
+            report("noise estimator, DA off", plain.holder().parameterCount(), size(tmp, plain.holder().parameterNames(), plain.holder().parameterArrays()));
+            report("noise estimator, DA on", da.holder().parameterCount(), size(tmp, da.holder().parameterNames(), da.holder().parameterArrays()));
+            report("refiner", refiner.holder().parameterCount(), size(tmp, refiner.holder().parameterNames(), refiner.holder().parameterArrays()));
             Runnable[] steps = {tPlain::step, tDa::step, tDaW::step, tRef::step};
             String[] names = {"train step, DA off (reference)", "train step, DA on", "train step, DA on + weighted loss",
                     "stage-2 refiner step (frozen DA estimator)"};
@@ -117,7 +119,7 @@ public final class PdsModulesBench {
             f[k] = (float) (0.8 * Math.sin(0.2 * x + 0.15 * y * (ch + 1) + 0.1 * z));
             d[k] = (float) (0.9 * Math.tanh(2 * f[k] - 0.1 * ch));
         }
-        TrainingPair p = new TrainingPair("bench", f, d, 2);
+        TrainingPair p = new TrainingPair("bench", f, d, org.pdsynth.volume.Diagnosis.AD);
         return new PairSource() {
             public int size() {
                 return 1;

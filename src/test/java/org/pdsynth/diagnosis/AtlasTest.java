@@ -1,5 +1,7 @@
 package org.pdsynth.diagnosis;
 
+import org.pdsynth.volume.Atlas;
+import org.pdsynth.volume.AtlasLabels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

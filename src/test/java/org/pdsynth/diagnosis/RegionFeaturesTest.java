@@ -1,5 +1,6 @@
 package org.pdsynth.diagnosis;
 
+import org.pdsynth.volume.Atlas;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.pdsynth.TestData;
-import org.pdsynth.diagnosis.Atlas;
-import org.pdsynth.diagnosis.AtlasLabels;
+import org.pdsynth.volume.Atlas;
+import org.pdsynth.volume.AtlasLabels;
 import org.pdsynth.volume.Grid;
 
 class AtlasWeightMapTest {

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import org.pdsynth.volume.Direction;
+import org.pdsynth.volume.Diagnosis;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,12 +33,12 @@ class CheckpointTest extends SingleThreadTests {
         xt = p.dwi();
         cond = p.fmri();
         try (DiffusionModel model = DiffusionModel.create(TinySetup.config());
-             Trainer trainer = new Trainer(model, data, TinySetup.settings(2))) {
+             Trainer<DenoiserObjective> trainer = Trainer.denoiser(model, data, TinySetup.settings(2))) {
             trainer.step();
             trainer.step();
             trainer.saveCheckpoint(ckpt);
-            expectedRaw = model.predictNoise(xt, cond, 321, 0, 2);
-            expectedEma = trainer.emaModel().predictNoise(xt, cond, 321, 0, 2);
+            expectedRaw = model.predict(xt, cond, 321, Direction.FMRI_TO_DWI, Diagnosis.AD);
+            expectedEma = trainer.objective().emaModel(trainer.ema()).predict(xt, cond, 321, Direction.FMRI_TO_DWI, Diagnosis.AD);
         }
     }
 
@@ -46,9 +48,9 @@ class CheckpointTest extends SingleThreadTests {
     @Test
     void saveThenLoadGivesIdenticalOutputs() throws IOException {
         assertTrue(Arrays.stream(box(expectedRaw)).anyMatch(v -> v != 0f), "trained model predicts something");
-        try (DiffusionModel raw = Checkpoint.loadModel(ckpt, false); DiffusionModel ema = Checkpoint.loadModel(ckpt, true)) {
-            assertArrayEquals(expectedRaw, raw.predictNoise(xt, cond, 321, 0, 2), 0f);
-            assertArrayEquals(expectedEma, ema.predictNoise(xt, cond, 321, 0, 2), 0f);
+        try (DiffusionModel raw = Checkpoint.loadModel(ckpt, false, null); DiffusionModel ema = Checkpoint.loadModel(ckpt, true, null)) {
+            assertArrayEquals(expectedRaw, raw.predict(xt, cond, 321, Direction.FMRI_TO_DWI, Diagnosis.AD), 0f);
+            assertArrayEquals(expectedEma, ema.predict(xt, cond, 321, Direction.FMRI_TO_DWI, Diagnosis.AD), 0f);
         }
         assertEquals(2, Checkpoint.readState(ckpt).step());
         assertEquals(TinySetup.config(), Checkpoint.readConfig(ckpt));
@@ -63,10 +65,10 @@ class CheckpointTest extends SingleThreadTests {
         Path f = ckpt.resolve(Checkpoint.MODEL);
         byte[] all = Files.readAllBytes(f);
         Files.write(f, Arrays.copyOf(all, all.length - 100));
-        IOException e = assertThrows(IOException.class, () -> Checkpoint.loadModel(ckpt, false));
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.loadModel(ckpt, false, null));
         assertEquals(f + ": is truncated (" + (all.length - 100) + " bytes, no end marker)", e.getMessage());
         Files.write(f, Arrays.copyOf(all, 5));
-        e = assertThrows(IOException.class, () -> Checkpoint.loadModel(ckpt, false));
+        e = assertThrows(IOException.class, () -> Checkpoint.loadModel(ckpt, false, null));
         assertTrue(e.getMessage().startsWith(f + ": is not a PDS parameter file"), e.getMessage());
     }
 
@@ -77,7 +79,7 @@ class CheckpointTest extends SingleThreadTests {
         all[all.length / 2] ^= 0x55;
         Files.write(f, all);
         assertEquals(f + ": is corrupt (checksum mismatch)",
-                assertThrows(IOException.class, () -> Checkpoint.loadModel(ckpt, false)).getMessage());
+                assertThrows(IOException.class, () -> Checkpoint.loadModel(ckpt, false, null)).getMessage());
         // a DJL-style file (DJL@ magic) is not ours
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(f))) {
             out.writeBytes("DJL@");
@@ -85,18 +87,18 @@ class CheckpointTest extends SingleThreadTests {
             out.writeUTF("other");
         }
         assertEquals(f + ": is not a PDS parameter file (no PDSPARAM signature; a DJL or other .params file?)",
-                assertThrows(IOException.class, () -> Checkpoint.loadModel(ckpt, false)).getMessage());
+                assertThrows(IOException.class, () -> Checkpoint.loadModel(ckpt, false, null)).getMessage());
     }
 
     @Test
     void paramsOfAnotherArchitectureAreRefused() throws IOException {
         Path other = tmp.resolve("other");
         try (DiffusionModel model = DiffusionModel.create(TinySetup.config().with("baseWidth", 16));
-             Trainer trainer = new Trainer(model, TinySetup.pairs(1), TinySetup.settings(1))) {
+             Trainer<DenoiserObjective> trainer = Trainer.denoiser(model, TinySetup.pairs(1), TinySetup.settings(1))) {
             trainer.saveCheckpoint(other);
         }
         Files.copy(other.resolve(Checkpoint.EMA), ckpt.resolve(Checkpoint.EMA), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        IOException e = assertThrows(IOException.class, () -> Checkpoint.loadModel(ckpt, true));
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.loadModel(ckpt, true, null));
         assertTrue(e.getMessage().startsWith(ckpt.resolve(Checkpoint.EMA) + ": '"), e.getMessage());
         assertTrue(e.getMessage().endsWith("(made for another model config)"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());

@@ -17,16 +17,16 @@ import org.pdsynth.model.Engines;
 class OptimizerPartsTest extends SingleThreadTests {
 
     @Test
-    void weightedEpsilonLoss() {
+    void weightedDenoisingLoss() {
         try (NDManager m = Engines.pytorch().newBaseManager()) {
             NDArray hat = m.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, new Shape(1, 2, 1, 2, 2));
             NDArray eps = m.create(new float[] {0, 2, 5, 4, 4, 6, 7, 10}, new Shape(1, 2, 1, 2, 2));
             // |diff| = 1 0 2 0 | 1 0 0 2
-            assertEquals(6 / 8.0, EpsilonLoss.compute(hat, eps).getFloat(), 1e-7);
+            assertEquals(6 / 8.0, DenoisingLoss.compute(hat, eps).getFloat(), 1e-7);
             NDArray w = m.create(new float[] {1, 0, 0.5f, 0}, new Shape(1, 1, 1, 2, 2));
             // weights (1 + 2 W) per voxel, both channels: 3 1 2 1
             double expected = (1 * 3 + 0 + 2 * 2 + 0 + 1 * 3 + 0 + 0 + 2 * 1) / 8.0;
-            assertEquals(expected, EpsilonLoss.compute(hat, eps, w, 2.0).getFloat(), 1e-6);
+            assertEquals(expected, DenoisingLoss.compute(hat, eps, w, 2.0).getFloat(), 1e-6);
         }
     }
 

@@ -1,5 +1,9 @@
 package org.pdsynth.diffusion;
 
+import org.pdsynth.volume.Diagnosis;
+import org.pdsynth.volume.Direction;
+import org.pdsynth.workflow.ModelFolder;
+import org.pdsynth.workflow.Synthesizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +20,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pdsynth.diagnosis.Atlas;
+import org.pdsynth.volume.Atlas;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.volume.Grid;
 import org.pdsynth.volume.IntensityMap;
@@ -24,23 +28,23 @@ import org.pdsynth.volume.Segmenter;
 import org.pdsynth.volume.SubjectAligner;
 
 /** Pattern-aware model + stage-2 refiner through training, model folder and sampling, on a 12^3 grid. */
-class PdsStagesTest {
+public class PdsStagesTest {
     static final int S = 12;
     static final Grid GRID = Grid.mni(4, new long[] {S, S, S}, new double[] {0, 0, 0});
 
     @TempDir
     Path tmp;
 
-    static ModelConfig config(boolean patternAware) {
+    public static ModelConfig config(boolean patternAware) {
         return TinySetup.config().with("gridZYX", List.of(S, S, S)).with("patternAware", patternAware)
                 .with("refiner", new ModelConfig.RefinerSettings(false, 8, List.of(1, 2), 1, 250, 1.0));
     }
 
-    static Atlas atlas() {
+    public static Atlas atlas() {
         return Atlas.boxes(GRID, 2, 3, 2);
     }
 
-    static PairSource pairs(int n) {
+    public static PairSource pairs(int n) {
         return TinySetup.pairs(n, 2, new int[] {S, S, S});
     }
 
@@ -50,19 +54,19 @@ class PdsStagesTest {
         TrainSettings ts = TinySetup.settings(150).with("learningRate", 1e-3).with("emaDecay", 0.0);
         try (DiffusionModel eps = DiffusionModel.create(c);
              RefinerModel r = RefinerModel.create(c);
-             RefinerTrainer rt = new RefinerTrainer(eps, r, pairs(1), ts)) {
+             Trainer<RefinerObjective> rt = Trainer.refiner(eps, r, pairs(1), ts)) {
             // untrained: R = x0_hat exactly (zero output convolution)
             float[] before = new float[4], ident = new float[4];
             for (int k = 0; k < 4; k++) {
-                before[k] = rt.evaluate(1000 + k, false);
-                ident[k] = rt.evaluate(1000 + k, true);
+                before[k] = rt.objective().evaluate(1000 + k, false);
+                ident[k] = rt.objective().evaluate(1000 + k, true);
             }
             assertArrayEquals(before, ident, 0f);
             while (rt.stepsDone() < ts.steps()) rt.step();
             double b = 0, a = 0;
             for (int k = 0; k < 4; k++) {
                 b += before[k];
-                a += rt.evaluate(1000 + k, true);
+                a += rt.objective().evaluate(1000 + k, true);
             }
             // the one-step estimate of an untrained estimator is x_t / sqrt(ab): the refiner must denoise it
             // (measured: 0.164 -> about 0.13 after 150 steps; the zero-initialised output layer makes the first ~70 flat)
@@ -73,7 +77,7 @@ class PdsStagesTest {
     @Test
     void refinerLossWeightsEachSampleAndAddsTheMicrostructureTerms() {
         try (RefinerModel r = RefinerModel.create(config(false));
-             ai.djl.ndarray.NDManager m = r.manager().newSubManager()) {
+             ai.djl.ndarray.NDManager m = r.holder().manager().newSubManager()) {
             ai.djl.ndarray.types.Shape sh = new ai.djl.ndarray.types.Shape(2, 1, S, S, S);
             float[] x0 = new float[2 * S * S * S], rr = new float[x0.length];
             for (int i = 0; i < x0.length; i++) {
@@ -110,22 +114,22 @@ class PdsStagesTest {
         TrainingPair p = data.get(1);
         float[] epsExpected, refinedExpected, sampleExpected;
         try (DiffusionModel model = DiffusionModel.create(c, atlas());
-             Trainer trainer = new Trainer(model, data, TinySetup.settings(3).with("lambdaWeight", 1.0))) {
-            trainer.setWeightMap(AtlasWeightMap.of(atlas(), List.of("box_0_0_0", "box_1_2_1")));
+             Trainer<DenoiserObjective> trainer = Trainer.denoiser(model, data, TinySetup.settings(3).with("lambdaWeight", 1.0))) {
+            trainer.objective().setWeightMap(AtlasWeightMap.of(atlas(), List.of("box_0_0_0", "box_1_2_1")));
             for (int i = 0; i < 3; i++) trainer.step();
             float gate = model.network().patternAware(1).gate().getArray().getFloat();
             assertTrue(gate != 0f, "training moved the DA gate");
-            ModelFolder.save(dir, trainer, new ModelFolder.Descriptor(GRID, aligner, im, im, null));
-            DiffusionModel ema = trainer.emaModel();
-            epsExpected = ema.predictNoise(p.dwi(), p.fmri(), 400, 0, 1);
+            ModelFolder.save(dir, model, trainer.ema(), new ModelFolder.Descriptor(GRID, aligner, im, im, null));
+            DiffusionModel ema = trainer.objective().emaModel(trainer.ema());
+            epsExpected = ema.predict(p.dwi(), p.fmri(), 400, Direction.FMRI_TO_DWI, Diagnosis.MCI);
             try (RefinerModel r = RefinerModel.create(ema.config());
-                 RefinerTrainer rt = new RefinerTrainer(ema, r, data, TinySetup.settings(2))) {
+                 Trainer<RefinerObjective> rt = Trainer.refiner(ema, r, data, TinySetup.settings(2))) {
                 rt.step();
                 rt.step();
-                rt.writeWeights(dir);
-                r.setWeights(rt.ema().shadows());
-                refinedExpected = r.refine(p.dwi(), p.fmri(), 1);
-                sampleExpected = new DdimSampler(ema, r).sample(p.fmri(), 0, 2, DdimSampler.Options.defaults().withSteps(3), null, null).mean();
+                r.holder().write(dir.resolve(RefinerModel.FILE), RefinerModel.KIND, rt.ema().shadows());
+                r.holder().setWeights(rt.ema().shadows());
+                refinedExpected = r.refine(p.dwi(), p.fmri(), Direction.DWI_TO_FMRI);
+                sampleExpected = Sampling.sample(ema, r, p.fmri(), Direction.FMRI_TO_DWI, Diagnosis.AD, Sampling.Options.defaults().withSteps(3), null, null).mean();
             }
         }
         assertTrue(Files.isRegularFile(dir.resolve(Checkpoint.ATLAS)) && Files.isRegularFile(dir.resolve(Checkpoint.ATLAS_LABELS)));
@@ -140,12 +144,12 @@ class PdsStagesTest {
             DiffusionModel m = s.model();
             assertArrayEquals(atlas().labels(), m.atlas().labels());
             assertEquals(atlas().regions(), m.atlas().regions());
-            assertArrayEquals(epsExpected, m.predictNoise(p.dwi(), p.fmri(), 400, 0, 1), 0f);
-            try (RefinerModel r = RefinerModel.load(dir, m.config())) {
-                assertArrayEquals(refinedExpected, r.refine(p.dwi(), p.fmri(), 1), 0f);
-                float[] got = new DdimSampler(m, r).sample(p.fmri(), 0, 2, DdimSampler.Options.defaults().withSteps(3), null, null).mean();
+            assertArrayEquals(epsExpected, m.predict(p.dwi(), p.fmri(), 400, Direction.FMRI_TO_DWI, Diagnosis.MCI), 0f);
+            try (RefinerModel r = RefinerModel.load(dir, m)) {
+                assertArrayEquals(refinedExpected, r.refine(p.dwi(), p.fmri(), Direction.DWI_TO_FMRI), 0f);
+                float[] got = Sampling.sample(m, r, p.fmri(), Direction.FMRI_TO_DWI, Diagnosis.AD, Sampling.Options.defaults().withSteps(3), null, null).mean();
                 assertArrayEquals(sampleExpected, got, 0f);
-                float[] plain = new DdimSampler(m).sample(p.fmri(), 0, 2, DdimSampler.Options.defaults().withSteps(3), null, null).mean();
+                float[] plain = Sampling.sample(m, null, p.fmri(), Direction.FMRI_TO_DWI, Diagnosis.AD, Sampling.Options.defaults().withSteps(3), null, null).mean();
                 assertFalse(Arrays.equals(plain, got), "the refiner changes the samples");
             }
         }
@@ -161,21 +165,21 @@ class PdsStagesTest {
     @Test
     void liveArrayCountStaysFlatWithThePatternAwareModuleAndTheRefiner() {
         try (DiffusionModel model = DiffusionModel.create(config(true), atlas());
-             Trainer trainer = new Trainer(model, pairs(2), TinySetup.settings(10).with("lambdaWeight", 1.0));
+             Trainer<DenoiserObjective> trainer = Trainer.denoiser(model, pairs(2), TinySetup.settings(10).with("lambdaWeight", 1.0));
              RefinerModel r = RefinerModel.create(config(true));
-             RefinerTrainer rt = new RefinerTrainer(model, r, pairs(2), TinySetup.settings(10))) {
-            trainer.setWeightMap(AtlasWeightMap.of(atlas(), List.of("box_0_0_0")));
+             Trainer<RefinerObjective> rt = Trainer.refiner(model, r, pairs(2), TinySetup.settings(10))) {
+            trainer.objective().setWeightMap(AtlasWeightMap.of(atlas(), List.of("box_0_0_0")));
             trainer.step();
             trainer.step();
             rt.step();
             rt.step();
-            int after = TrainerTest.liveArrays(model.manager());
+            int after = TrainerTest.liveArrays(model.holder().manager());
             for (int i = 0; i < 3; i++) {
                 trainer.step();
                 rt.step();
             }
-            new DdimSampler(model, r).sample(pairs(1).get(0).fmri(), 1, 0, DdimSampler.Options.defaults().withSteps(2).withGuidance(2), null, null);
-            assertEquals(after, TrainerTest.liveArrays(model.manager()), "NDArrays leaked across steps");
+            Sampling.sample(model, r, pairs(1).get(0).fmri(), Direction.DWI_TO_FMRI, Diagnosis.NC, Sampling.Options.defaults().withSteps(2).toBuilder().optGuidanceScale(2).build(), null, null);
+            assertEquals(after, TrainerTest.liveArrays(model.holder().manager()), "NDArrays leaked across steps");
         }
     }
 
@@ -184,9 +188,9 @@ class PdsStagesTest {
         try (DiffusionModel off = DiffusionModel.create(config(false), atlas());
              DiffusionModel on = DiffusionModel.create(config(true), atlas())) {
             assertNull(off.atlas());
-            assertTrue(on.parameterCount() > off.parameterCount());
-            assertTrue(on.parameterNames().containsAll(off.parameterNames()));
-            assertTrue(off.parameterNames().stream().noneMatch(n -> n.contains("patternAware")));
+            assertTrue(on.holder().parameterCount() > off.holder().parameterCount());
+            assertTrue(on.holder().parameterNames().containsAll(off.holder().parameterNames()));
+            assertTrue(off.holder().parameterNames().stream().noneMatch(n -> n.contains("patternAware")));
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DiffusionModel.create(config(true)));
         assertTrue(e.getMessage().contains("needs an atlas"), e.getMessage());
@@ -196,22 +200,21 @@ class PdsStagesTest {
     void guidanceAndTheNullLabelWorkWithThePatternAwareModule() {
         try (DiffusionModel m = DiffusionModel.create(config(true), atlas())) {
             // make the network and the FiLM path non-trivial
-            for (int i = 0; i < m.parameterNames().size(); i++) {
-                String n = m.parameterNames().get(i);
-                if (n.contains("outConv") || n.contains("film") || n.contains("gate")) m.parameterArrays().get(i).addi(0.05f);
+            for (int i = 0; i < m.holder().parameterNames().size(); i++) {
+                String n = m.holder().parameterNames().get(i);
+                if (n.contains("outConv") || n.contains("film") || n.contains("gate")) m.holder().parameterArrays().get(i).addi(0.05f);
             }
             TrainingPair p = pairs(1).get(0);
-            DdimSampler s = new DdimSampler(m);
-            DdimSampler.Options o = DdimSampler.Options.defaults().withSteps(3);
-            float[] nc = s.sample(p.fmri(), 0, 0, o, null, null).mean();
-            float[] ad = s.sample(p.fmri(), 0, 2, o, null, null).mean();
-            float[] none = s.sample(p.fmri(), 0, ModelConfig.NULL_LABEL, o, null, null).mean();
-            float[] guided = s.sample(p.fmri(), 0, 2, o.withGuidance(3.0), null, null).mean();
+            Sampling.Options o = Sampling.Options.defaults().withSteps(3);
+            float[] nc = Sampling.sample(m, null, p.fmri(), Direction.FMRI_TO_DWI, Diagnosis.NC, o, null, null).mean();
+            float[] ad = Sampling.sample(m, null, p.fmri(), Direction.FMRI_TO_DWI, Diagnosis.AD, o, null, null).mean();
+            float[] none = Sampling.sample(m, null, p.fmri(), Direction.FMRI_TO_DWI, null, o, null, null).mean();
+            float[] guided = Sampling.sample(m, null, p.fmri(), Direction.FMRI_TO_DWI, Diagnosis.AD, o.toBuilder().optGuidanceScale(3.0).build(), null, null).mean();
             assertFalse(Arrays.equals(nc, ad), "the label reaches the output");
             assertFalse(Arrays.equals(ad, none));
             assertFalse(Arrays.equals(ad, guided), "guidance changes the output");
             // guidance ignores the scale for the null label
-            assertArrayEquals(none, s.sample(p.fmri(), 0, ModelConfig.NULL_LABEL, o.withGuidance(3.0), null, null).mean(), 0f);
+            assertArrayEquals(none, Sampling.sample(m, null, p.fmri(), Direction.FMRI_TO_DWI, null, o.toBuilder().optGuidanceScale(3.0).build(), null, null).mean(), 0f);
         }
     }
 }

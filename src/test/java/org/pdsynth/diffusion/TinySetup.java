@@ -3,13 +3,14 @@ package org.pdsynth.diffusion;
 import java.util.List;
 
 import org.pdsynth.model.ModelConfig;
+import org.pdsynth.volume.Diagnosis;
 
 /** Tiny model configs and synthetic pairs for fast tests. */
-final class TinySetup {
+public final class TinySetup {
     private TinySetup() {}
 
     /** N = 2, width 8, two levels (8 and 16), grid 8x8x8 (Z, Y, X), embedding 16. */
-    static ModelConfig config() {
+    public static ModelConfig config() {
         return ModelConfig.defaults()
                 .with("channels", 2)
                 .with("baseWidth", 8)
@@ -21,13 +22,13 @@ final class TinySetup {
                 .with("seed", 7);
     }
 
-    static TrainSettings settings(int steps) {
+    public static TrainSettings settings(int steps) {
         return TrainSettings.defaults().with("steps", steps).with("batchSize", 1).with("learningRate", 1e-3)
                 .with("warmupSteps", 0).with("logEvery", 1);
     }
 
     /** Smooth synthetic pairs in [-1, 1]: dwi is a fixed function of fmri, so the mapping is learnable. */
-    static PairSource pairs(int count, int channels, int[] zyx) {
+    public static PairSource pairs(int count, int channels, int[] zyx) {
         return new PairSource() {
             public int size() {
                 return count;
@@ -45,7 +46,7 @@ final class TinySetup {
                                 f[k] = (float) (0.8 * Math.sin(0.7 * x + 0.3 * y * (c + 1) + 0.5 * z + i));
                                 d[k] = (float) (0.9 * Math.tanh(2 * f[k] - 0.2 * c) * Math.cos(0.2 * z));
                             }
-                return new TrainingPair("sub-" + i, f, d, i % 3);
+                return new TrainingPair("sub-" + i, f, d, label(i % 3));
             }
 
             public int channels() {
@@ -58,7 +59,12 @@ final class TinySetup {
         };
     }
 
-    static PairSource pairs(int count) {
+    /** The diagnosis of a label code: 0 NC, 1 MCI, 2 AD, 3 null. */
+    public static Diagnosis label(int code) {
+        return code == Diagnosis.NONE_CODE ? null : Diagnosis.values()[code];
+    }
+
+    public static PairSource pairs(int count) {
         return pairs(count, 2, new int[] {8, 8, 8});
     }
 
@@ -66,12 +72,12 @@ final class TinySetup {
      * Steps {@code trainer} on one fixed batch until the loss is a tenth of the first or {@code
      * maxSteps} steps are done; returns {first loss, last loss, steps}.
      */
-    static float[] overfit(Trainer trainer, NoisedBatch batch, int maxSteps) {
-        float first = trainer.step(batch);
+    static float[] overfit(Trainer<DenoiserObjective> trainer, NoisedBatch batch, int maxSteps) {
+        float first = trainer.step(sm -> trainer.objective().prepare(sm, batch));
         float last = first;
         int steps = 1;
         while (steps < maxSteps && last > first / 10) {
-            last = trainer.step(batch);
+            last = trainer.step(sm -> trainer.objective().prepare(sm, batch));
             steps++;
         }
         return new float[] {first, last, steps};

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pdsynth.diffusion.DdimSampler;
-import org.pdsynth.diffusion.Synthesizer;
-import org.pdsynth.diffusion.TinyCohort;
-import org.pdsynth.diffusion.TinyModel;
+import org.pdsynth.diffusion.Sampling;
+import org.pdsynth.workflow.Synthesizer;
+import org.pdsynth.workflow.TinyCohort;
+import org.pdsynth.workflow.TinyModel;
 import org.pdsynth.nifti.NiftiReader;
 import org.pdsynth.volume.Cohort;
 import org.pdsynth.volume.Modality;
@@ -69,7 +69,7 @@ class CompleteCohortScriptTest {
         // the script's sub-02 equals the core API's synthesis with the same steps and seed (default 1)
         try (Synthesizer s = Synthesizer.load(model)) {
             Synthesizer.Output o = s.synthesize(new Synthesizer.Request(Modality.FMRI, dir.resolve("cohort/sub-02/fmri.nii.gz"), null, null,
-                    null, null, null, DdimSampler.Options.defaults().withSteps(2).withSeed(1)), null, null);
+                    null, null, null, Sampling.Options.defaults().withSteps(2).withSeed(1)), null, null);
             assertArrayEquals(VolumeArrays.copyOf(o.mean().data()), VolumeArrays.copyOf(NiftiReader.read(dwi).data()), 1e-6f);
         }
 

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pdsynth.diffusion.TinyCohort;
-import org.pdsynth.diffusion.TinyModel;
+import org.pdsynth.workflow.TinyCohort;
+import org.pdsynth.workflow.TinyModel;
 import org.pdsynth.nifti.NiftiReader;
 
 /** The Groovy example of docs/fiji.md runs as printed (first ```groovy block), through ScriptService. */

@@ -13,10 +13,10 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pdsynth.diffusion.DdimSampler;
-import org.pdsynth.diffusion.Synthesizer;
-import org.pdsynth.diffusion.TinyCohort;
-import org.pdsynth.diffusion.TinyModel;
+import org.pdsynth.diffusion.Sampling;
+import org.pdsynth.workflow.Synthesizer;
+import org.pdsynth.workflow.TinyCohort;
+import org.pdsynth.workflow.TinyModel;
 import org.pdsynth.fiji.ImagePlusConverter;
 import org.pdsynth.nifti.NiftiImage;
 import org.pdsynth.nifti.NiftiReader;
@@ -59,7 +59,7 @@ class SynthesizeSubjectScriptTest {
         float[] core;
         try (Synthesizer s = Synthesizer.load(model)) {
             Synthesizer.Output o = s.synthesize(new Synthesizer.Request(Modality.FMRI, fmri, null, null, null, null, null,
-                    DdimSampler.Options.defaults().withSteps(3).withSamples(2).withSeed(7)), null, null);
+                    Sampling.Options.defaults().withSteps(3).withSamples(2).withSeed(7)), null, null);
             core = VolumeArrays.copyOf(o.mean().data());
         }
         float[] file = VolumeArrays.copyOf(written.data());

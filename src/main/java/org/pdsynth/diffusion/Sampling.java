@@ -1,0 +1,191 @@
+package org.pdsynth.diffusion;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+import org.pdsynth.volume.Diagnosis;
+import org.pdsynth.volume.Direction;
+
+/**
+ * Conditional synthesis on the model grid with any {@link Sampler}: what every sampler shares,
+ * written once. For each of M samples: x_T ~ N(0, I) from a generator seeded {@code seed + m}
+ * (so a sample does not depend on how many are drawn), the sampler's reverse process over the
+ * model's {@link DiffusionModel#denoiser} (label guidance inside), then the stage-2 refiner when
+ * given ({@code clip(R(x0, c, d), -1, 1)}, DESIGN 4.6); the result is the voxelwise mean and
+ * standard deviation over the M samples (Welford, divisor M - 1; zeros when M = 1). A one-step
+ * regression model ({@code ModelConfig.regression()}) is one forward pass at x_t = 0, t = 0.
+ *
+ * <p>Volumes are flat (N, Z, Y, X), x fastest, in model units [-1, 1].
+ */
+public final class Sampling {
+    private Sampling() {}
+
+    /**
+     * How to sample. Build with {@link #builder()} (or {@link #defaults()}).
+     *
+     * @param sampler       registered sampler name ({@link Samplers#names()}; default "ddim")
+     * @param steps         S, sampler steps (default 50)
+     * @param eta           DDIM's eta (0 = deterministic)
+     * @param samples       M; M &gt; 1 gives the mean and the voxelwise standard deviation
+     * @param seed          seed of sample 0 (sample m uses seed + m)
+     * @param guidanceScale label guidance w (1 = plain conditional)
+     */
+    public record Options(String sampler, int steps, double eta, int samples, long seed, double guidanceScale) {
+        /** @throws IllegalArgumentException for steps or samples &lt; 1, eta &lt; 0, or an unknown sampler */
+        public Options {
+            if (steps < 1) throw new IllegalArgumentException("sampling steps must be >= 1, got " + steps);
+            if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+            if (!(eta >= 0)) throw new IllegalArgumentException("eta must be >= 0, got " + eta);
+            if (!Samplers.names().contains(sampler))
+                throw new IllegalArgumentException("unknown sampler '" + sampler + "' (known: " + String.join(", ", Samplers.names()) + ")");
+        }
+
+        /** DDIM, 50 steps, eta 0, one sample, seed 0, no guidance. */
+        public static Options defaults() {
+            return builder().build();
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder starting from these values. */
+        public Builder toBuilder() {
+            return new Builder().optSampler(sampler).optSteps(steps).optEta(eta).optSamples(samples).optSeed(seed).optGuidanceScale(guidanceScale);
+        }
+
+        public Options withSteps(int s) {
+            return toBuilder().optSteps(s).build();
+        }
+
+        public Options withSamples(int m) {
+            return toBuilder().optSamples(m).build();
+        }
+
+        public Options withSeed(long s) {
+            return toBuilder().optSeed(s).build();
+        }
+    }
+
+    /** Builder of {@link Options}; every setting is optional. */
+    public static final class Builder {
+        private String sampler = "ddim";
+        private int steps = 50;
+        private double eta;
+        private int samples = 1;
+        private long seed;
+        private double guidanceScale = 1.0;
+
+        private Builder() {}
+
+        public Builder optSampler(String name) {
+            sampler = name;
+            return this;
+        }
+
+        public Builder optSteps(int s) {
+            steps = s;
+            return this;
+        }
+
+        public Builder optEta(double e) {
+            eta = e;
+            return this;
+        }
+
+        public Builder optSamples(int m) {
+            samples = m;
+            return this;
+        }
+
+        public Builder optSeed(long s) {
+            seed = s;
+            return this;
+        }
+
+        public Builder optGuidanceScale(double w) {
+            guidanceScale = w;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException as {@link Options} */
+        public Options build() {
+            return new Options(sampler, steps, eta, samples, seed, guidanceScale);
+        }
+    }
+
+    /**
+     * Result: the mean over the samples and the voxelwise standard deviation (sample standard
+     * deviation, divisor M - 1; all zero when M = 1), both flat (N, Z, Y, X).
+     */
+    public record Result(float[] mean, float[] std, int samples) {}
+
+    /** Called after every network evaluation; {@code done} counts over all samples, of {@code total}. */
+    @FunctionalInterface
+    public interface Progress {
+        void onStep(int done, int total);
+    }
+
+    /** Network evaluations of a whole synthesis with these options (M samples). */
+    public static int evaluations(DiffusionModel model, Options o) {
+        return model.config().regression() ? 1 : o.samples() * Samplers.create(o).evaluations(model.config().timesteps());
+    }
+
+    /**
+     * Synthesizes the target of {@code direction} from {@code source} (flat (N, Z, Y, X) on the
+     * model grid, [-1, 1]).
+     *
+     * @param refiner the stage-2 refiner applied to every sample, or null
+     * @param label   diagnosis to condition on, or null for the null label
+     * @param cancel  polled before every network evaluation (may be null)
+     * @throws IllegalArgumentException when the source does not have the model's size
+     * @throws CancellationException    when {@code cancel} says stop
+     */
+    public static Result sample(DiffusionModel model, RefinerModel refiner, float[] source, Direction direction, Diagnosis label,
+            Options o, Progress progress, BooleanSupplier cancel) {
+        NetworkHolder.checkLength(source, model.batchShape(1), "source volume");
+        int n = source.length;
+        if (model.config().regression()) {
+            float[] x = new float[n];
+            model.predictBatch(new float[n], source, model.batchShape(1), new int[] {0}, new int[] {direction.code()},
+                    new int[] {Diagnosis.code(label)}, x);
+            clip(x);
+            if (progress != null) progress.onStep(1, 1);
+            return new Result(x, new float[n], 1);
+        }
+        Sampler sampler = Samplers.create(o);
+        Denoiser denoiser = model.denoiser(source, direction, label, o.guidanceScale());
+        int per = sampler.evaluations(model.config().timesteps());
+        int total = o.samples() * per;
+        double[] mean = new double[n];
+        double[] m2 = new double[n];
+        for (int m = 0; m < o.samples(); m++) {
+            SplittableRandom rng = new SplittableRandom(o.seed() + m);
+            float[] x = new float[n];
+            for (int v = 0; v < n; v++) x[v] = (float) rng.nextGaussian();
+            int offset = m * per;
+            sampler.sample(denoiser, model.schedule(), x, rng, progress == null ? null : (d, t) -> progress.onStep(offset + d, total), cancel);
+            if (refiner != null) {
+                x = refiner.refine(x, source, direction);
+                clip(x);
+            }
+            for (int v = 0; v < n; v++) {                    // Welford running mean and M2
+                double d = x[v] - mean[v];
+                mean[v] += d / (m + 1);
+                m2[v] += d * (x[v] - mean[v]);
+            }
+        }
+        float[] mu = new float[n];
+        float[] sd = new float[n];
+        for (int v = 0; v < n; v++) {
+            mu[v] = (float) mean[v];
+            sd[v] = o.samples() > 1 ? (float) Math.sqrt(m2[v] / (o.samples() - 1)) : 0f;
+        }
+        return new Result(mu, sd, o.samples());
+    }
+
+    private static void clip(float[] x) {
+        for (int v = 0; v < x.length; v++) x[v] = x[v] < -1 ? -1 : Math.min(x[v], 1);
+    }
+}

@@ -1,0 +1,288 @@
+package org.pdsynth.workflow;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+import org.pdsynth.volume.Atlas;
+import org.pdsynth.diagnosis.DiagnosisOptions;
+import org.pdsynth.diagnosis.DiagnosisReport;
+import org.pdsynth.diagnosis.Protocol;
+import org.pdsynth.diagnosis.Protocols;
+import org.pdsynth.diagnosis.SyntheticSet;
+import org.pdsynth.diffusion.AtlasWeightMap;
+import org.pdsynth.diffusion.Sampling;
+import org.pdsynth.diffusion.TrainSettings;
+import org.pdsynth.metrics.MetricsReport;
+import org.pdsynth.metrics.Montage;
+import org.pdsynth.metrics.VolumeMetrics;
+import org.pdsynth.model.ModelConfig;
+import org.pdsynth.model.PredictionType;
+import org.pdsynth.nifti.NiftiFiles;
+import org.pdsynth.nifti.NiftiReader;
+import org.pdsynth.volume.Cohort;
+import org.pdsynth.volume.Diagnosis;
+import org.pdsynth.volume.Modality;
+import org.pdsynth.volume.NativeScans;
+import org.pdsynth.volume.Segmenter;
+import org.pdsynth.volume.Subject;
+import org.pdsynth.volume.SubjectAligner;
+import org.pdsynth.volume.Volume;
+
+/**
+ * {@code pds experiment}: trains every {@link Method} on a training cohort and evaluates them
+ * on a separate test cohort (paper Tables 1-2, Figs. 4-5).
+ *
+ * <p>Layout of OUT: {@code models/<folder>} (three networks; the two refined methods add their
+ * refiner to the folder of their unrefined neighbour), {@code synthetic/<method>/SUBJECT/
+ * {dwi,fmri}_synth.nii.gz} (the {@link CohortCompletion#outputFile} layout that {@code pds
+ * diagnose} reads), {@code results.md}, {@code results.csv}, {@code per-subject.csv},
+ * {@code diagnosis.csv}, {@code montage-<target>.png} (all methods) and
+ * {@code montages/<method>-<target>.png} (truth beside one method), {@code regions.csv} and
+ * {@code region-signal-<target>.png}.
+ *
+ * <p>Conventions: test syntheses use the null label (the diagnosis protocols must not see the
+ * label through the synthesis) and a fixed seed; the truth is the test subject's real scan
+ * aligned to N channels on its own grid (intensity units of the modality); metrics per DESIGN 4.8
+ * (per channel, scaled by the truth's range, then averaged), whole volume and inside the
+ * subject's brain mask. The population template (voxelwise mean of the training subjects'
+ * aligned scans) is reported as the trivial baseline. Restartable: a finished training (a
+ * {@code stageN.done} marker) and an existing synthetic file are reused.
+ */
+public final class ExperimentRun {
+    /**
+     * @param train  training cohort manifest (subjects with both modalities are used)
+     * @param test   test cohort manifest (subjects with both modalities are evaluated)
+     * @param out    output folder
+     * @param budget compute budget
+     * @param atlas  label atlas (with its .txt), or null for atlas.nii.gz beside the training manifest
+     * @param seed   seed of initialisation, training and sampling
+     * @param aligner alignment to the model grid (N channels, grid, intensity map)
+     * @param network network config of every method before the budget's width and the method's
+     *                switches are applied; its prediction type is that of every diffusion method
+     *                (the regression baseline has its own)
+     * @param device  where the networks run: auto, cpu, gpu, gpu:N (null: the CPU)
+     */
+    public record Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, SubjectAligner aligner,
+            ModelConfig network, String device) {
+        public Options {
+            if (train == null || test == null || out == null || budget == null || aligner == null || network == null)
+                throw new IllegalArgumentException("train, test, out, budget, aligner and network are required");
+        }
+
+        /** The default 4 mm model grid, N = 8, the default network with the given prediction type, on the CPU. */
+        public Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, PredictionType prediction) {
+            this(train, test, out, budget, atlas, seed, SubjectAligner.defaults(), ModelConfig.defaults().withPrediction(prediction), null);
+        }
+    }
+
+    /** Metrics of one method, subject and direction. */
+    public record Score(Method method, String subject, Diagnosis label, Modality target, MetricsReport report) {}
+
+    /** Everything measured. {@code method == null} in a score marks the population template. */
+    public record Results(List<Score> scores, Map<Method, List<DiagnosisReport>> diagnosis, DiagnosisReport realReal,
+            Map<String, Double> trainingSeconds, Path resultsMd) {}
+
+    private ExperimentRun() {}
+
+    public static Results run(Options o, Consumer<String> log, BooleanSupplier cancel) throws Exception {
+        long start = System.nanoTime();
+        Path out = o.out().toAbsolutePath();
+        List<Subject> train = both(Cohort.read(o.train()));
+        List<Subject> test = both(Cohort.read(o.test()));
+        if (train.size() < 2) throw new IllegalArgumentException(o.train() + ": needs at least 2 subjects with both fmri and dwi, has " + train.size());
+        if (test.isEmpty()) throw new IllegalArgumentException(o.test() + ": no subject has both fmri and dwi, nothing to evaluate");
+        for (Subject s : test)
+            for (Subject t : train)
+                if (s.fmri().toAbsolutePath().normalize().equals(t.fmri().toAbsolutePath().normalize()))
+                    throw new IllegalArgumentException(o.test() + ": subject " + s.subject() + " uses the same fmri file as training subject "
+                            + t.subject() + "; the test cohort must be disjoint from the training cohort");
+        Path atlasFile = o.atlas() != null ? o.atlas() : o.train().toAbsolutePath().getParent().resolve("atlas.nii.gz");
+        if (!Files.isRegularFile(atlasFile))
+            throw new IllegalArgumentException(atlasFile + ": no atlas; the pattern-aware methods need one (--atlas, a label NIfTI with its .txt)");
+        SubjectAligner aligner = o.aligner();
+        Atlas atlas = Atlas.read(atlasFile, aligner.grid());
+        log.accept(String.format(Locale.ROOT, "experiment: %d training, %d test subjects; budget %s; atlas %s (%d regions)",
+                train.size(), test.size(), o.budget().name(), atlasFile, atlas.size()));
+
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        for (Method m : Method.values()) train(m, o, atlas, seconds, log, cancel);
+
+        Segmenter seg = aligner.segmenter();
+        Map<String, Volume> truth = new LinkedHashMap<>();
+        for (Subject s : test) for (Modality m : Modality.values()) truth.put(s.subject() + "/" + m, NativeScans.aligned(s, m, seg));
+        Map<Modality, Img<FloatType>> template = new LinkedHashMap<>();
+        for (Modality m : Modality.values()) {
+            try {
+                template.put(m, NativeScans.template(train, m, seg));
+            } catch (IllegalArgumentException e) {
+                log.accept("no voxelwise template for " + m + ": " + e.getMessage());
+            }
+        }
+        Map<String, Img<FloatType>> masks = new LinkedHashMap<>();
+        for (Subject s : test) if (s.mask() != null) masks.put(s.subject(), NiftiReader.read(s.mask()).data());
+        List<Score> scores = new ArrayList<>();
+        Map<Method, Map<String, Img<FloatType>>> shown = new LinkedHashMap<>();
+        for (Subject s : test) {
+            Img<FloatType> mask = masks.get(s.subject());
+            for (Modality target : Modality.values()) {
+                Img<FloatType> tpl = template.get(target);
+                if (tpl != null) scores.add(new Score(null, s.subject(), s.label(), target, compare(truth.get(s.subject() + "/" + target).data(), tpl, mask)));
+            }
+        }
+        for (Method m : Method.values()) {
+            Path dir = out.resolve("synthetic").resolve(m.key());
+            try (Synthesizer synth = Synthesizer.load(modelFolder(out, m), m.refined(), o.device())) {
+                if (m.refined() != synth.refines())
+                    throw new IllegalStateException(modelFolder(out, m) + ": refiner " + (synth.refines() ? "present" : "missing") + " for " + m.title());
+                int k = 0;
+                for (Subject s : test) {
+                    k++;
+                    Img<FloatType> mask = masks.get(s.subject());
+                    for (Modality from : Modality.values()) {
+                        checkCancel(cancel);
+                        Modality target = from.other();
+                        Path file = CohortCompletion.outputFile(dir, s.subject(), target);
+                        if (!Files.isRegularFile(file)) {
+                            Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(),
+                                    s.bval(), s.bvec(), s.mask(), from == Modality.FMRI ? s.dwi() : s.fmri(), null,
+                                    Sampling.Options.defaults().withSteps(o.budget().ddimSteps()).withSeed(o.seed())), null, cancel);
+                            Synthesizer.write(res, file);
+                        }
+                        Img<FloatType> synthetic = NiftiReader.read(file).data();
+                        MetricsReport r = compare(truth.get(s.subject() + "/" + target).data(), synthetic, mask);
+                        scores.add(new Score(m, s.subject(), s.label(), target, r));
+                        if (k == 1) shown.computeIfAbsent(m, x -> new LinkedHashMap<>()).put(target.toString(), synthetic);
+                    }
+                    log.accept(String.format(Locale.ROOT, "%s: %d/%d %s synthesized and measured", m.key(), k, test.size(), s.subject()));
+                }
+            }
+        }
+
+        Files.createDirectories(out);
+        montages(out, test.get(0), truth, template, shown, seg.channels() / 2);
+        RegionSignals.write(out, atlasFile, test, truth, shown.keySet().stream().toList(), out.resolve("synthetic"), seg.channels() / 2);
+
+        // diagnosis: real/real once, then each method's synthetic set in the other protocols
+        int folds = folds(test);
+        Map<Method, List<DiagnosisReport>> diag = new LinkedHashMap<>();
+        DiagnosisReport realReal = null;
+        if (folds < 2) {
+            log.accept("diagnosis skipped: the test cohort needs at least 2 subjects of each label present");
+        } else {
+            DiagnosisOptions d0 = DiagnosisOptions.defaults(atlas).withAligner(aligner).withFolds(folds).withSeed(o.seed());
+            Cohort testCohort = new Cohort(test);
+            realReal = Protocols.run(Protocol.REAL_REAL, testCohort, SyntheticSet.empty(), d0, null);
+            for (Method m : Method.values()) {
+                checkCancel(cancel);
+                SyntheticSet set = SyntheticSet.open(out.resolve("synthetic").resolve(m.key()));
+                List<DiagnosisReport> reports = new ArrayList<>();
+                for (Modality replaced : Modality.values()) {
+                    DiagnosisOptions d = d0.withReplace(replaced);
+                    reports.addAll(Protocols.run(List.of(Protocol.REAL_HYBRID, Protocol.HYBRID_REAL), testCohort, set, d, null));
+                }
+                reports.add(Protocols.run(Protocol.SYNTHETIC_REAL, testCohort, set, d0, null));
+                diag.put(m, reports);
+                log.accept(String.format(Locale.ROOT, "%s: diagnosis done (%d protocols)", m.key(), reports.size()));
+            }
+        }
+        double total = (System.nanoTime() - start) / 1e9;
+        Path md = ResultsWriter.write(out, o, train.size(), test.size(), scores, realReal, diag, seconds, total);
+        log.accept("results: " + md + String.format(Locale.ROOT, " (%.1f min)", total / 60));
+        return new Results(scores, diag, realReal, seconds, md);
+    }
+
+    /** The model folder a method samples with. */
+    public static Path modelFolder(Path out, Method m) {
+        return out.toAbsolutePath().resolve("models").resolve(m.folder());
+    }
+
+    /** Trains the network (stage 1) or the refiner (stage 2) a method needs, unless done before. */
+    private static void train(Method m, Options o, Atlas atlas, Map<String, Double> seconds, Consumer<String> log,
+            BooleanSupplier cancel) throws Exception {
+        Path dir = modelFolder(o.out(), m);
+        int stage = m.refined() ? 2 : 1;
+        Path done = dir.resolve("stage" + stage + ".done");
+        if (Files.isRegularFile(done)) {
+            log.accept(m.key() + ": stage " + stage + " of " + dir.getFileName() + " done before, reused");
+            seconds.put(m.folder() + "/stage" + stage, Double.parseDouble(Files.readString(done).trim()));
+            return;
+        }
+        checkCancel(cancel);
+        Budget b = o.budget();
+        ModelConfig cfg = o.network().with("baseWidth", b.width()).with("seed", o.seed())
+                .with("patternAware", m.patternAware()).with("regression", m.regression());
+        TrainSettings ts = TrainSettings.defaults().with("steps", b.steps()).with("batchSize", b.batch()).with("learningRate", b.learningRate())
+                .with("warmupSteps", b.warmup()).with("checkpointEvery", Math.max(1, b.steps() / 4))
+                .with("logEvery", Math.max(1, b.steps() / 10));
+        // the atlas-weighted loss comes with DA: the design's disease regions this atlas has
+        List<String> weighted = new ArrayList<>();
+        for (String r : AtlasWeightMap.DEFAULT_REGIONS)
+            if (atlas.regions().stream().anyMatch(x -> x.name().equals(r))) weighted.add(r);
+        ts = ts.with("lambdaWeight", m.patternAware() && !weighted.isEmpty() ? 1.0 : 0.0);
+        boolean resume = stage == 1 && Files.isDirectory(dir.resolve(ModelFolder.CHECKPOINTS));
+        log.accept(m.key() + ": training " + (stage == 1 ? "stage 1 (" + (m.regression() ? "L1 regression" : "noise estimator")
+                + (m.patternAware() ? ", DA + weighted loss" : "") + ")" : "stage 2 (refiner)") + " into " + dir + (resume ? ", resuming" : ""));
+        long t0 = System.nanoTime();
+        TrainingRun.run(new TrainingRun.Options(o.train(), dir, cfg, ts, 0.0, o.seed(), resume, 0, 0, o.aligner(),
+                m.patternAware() ? atlas : null, weighted.isEmpty() ? null : weighted, List.of(stage), b.refinerSteps(), o.device()), line -> log.accept(m.folder() + ": " + line), cancel);
+        checkCancel(cancel);
+        double s = (System.nanoTime() - t0) / 1e9;
+        seconds.put(m.folder() + "/stage" + stage, s);
+        NiftiFiles.writeAtomically(done, w -> w.write(String.format(Locale.ROOT, "%.1f%n", s).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void montages(Path out, Subject s, Map<String, Volume> truth, Map<Modality, Img<FloatType>> template,
+            Map<Method, Map<String, Img<FloatType>>> shown, int c) throws IOException {
+        for (Modality target : Modality.values()) {
+            String name = target == Modality.DWI ? "dwi" : "fmri";
+            Img<FloatType> t = truth.get(s.subject() + "/" + target).data();
+            List<Montage.Row> all = new ArrayList<>();
+            all.add(new Montage.Row("truth " + name + " " + s.subject() + " channel " + c, Views.hyperSlice(t, 3, c)));
+            if (template.get(target) != null) all.add(new Montage.Row("population template", Views.hyperSlice(template.get(target), 3, c)));
+            for (Map.Entry<Method, Map<String, Img<FloatType>>> e : shown.entrySet()) {
+                Img<FloatType> v = e.getValue().get(target.toString());
+                all.add(new Montage.Row(e.getKey().title(), Views.hyperSlice(v, 3, c)));
+                Montage.write(out.resolve("montages").resolve(e.getKey().key() + "-" + name + ".png"),
+                        List.of(all.get(0), new Montage.Row(e.getKey().title(), Views.hyperSlice(v, 3, c))), 3);
+            }
+            Montage.write(out.resolve("montage-" + name + ".png"), all, 2);
+        }
+    }
+
+    private static MetricsReport compare(Img<FloatType> truth, Img<FloatType> test, Img<FloatType> mask) {
+        return mask == null ? VolumeMetrics.compare(truth, test) : VolumeMetrics.compare(truth, test, mask);
+    }
+
+    /** Folds of the stratified cross-validation: at most 5, at most the smallest class present. */
+    static int folds(List<Subject> test) {
+        int min = Integer.MAX_VALUE;
+        for (Diagnosis d : Diagnosis.values()) {
+            int n = 0;
+            for (Subject s : test) if (s.label() == d) n++;
+            if (n > 0) min = Math.min(min, n);
+        }
+        return min == Integer.MAX_VALUE ? 0 : Math.min(5, min);
+    }
+
+    private static List<Subject> both(Cohort c) {
+        List<Subject> out = new ArrayList<>();
+        for (Subject s : c.subjects()) if (s.hasFmri() && s.hasDwi()) out.add(s);
+        return out;
+    }
+
+    private static void checkCancel(BooleanSupplier cancel) {
+        if (cancel != null && cancel.getAsBoolean()) throw new CancellationException("experiment cancelled");
+    }
+}
