@@ -9,13 +9,16 @@ import org.pdsynth.nifti.Geometry;
  * Is an input in the model's space? The model works on a fixed world grid (MNI); an input that is
  * not registered to it (a native-space scan, an fMRI shifted by centimetres) resamples to a
  * partly blank volume and gives a mostly blank synthesis without any error. Two fractions in world
- * space, each checked against {@link #WARN} (a warning on stderr) and {@link #REFUSE} (a one-line
- * error naming the input and the fraction):
+ * space:
  * <ul>
  *   <li>{@link #insideGrid}: the share of the input's own brain (its data mask on its own grid)
- *       whose voxel centres lie inside the model grid's field of view;
+ *       whose voxel centres lie inside the model grid's field of view: a warning below
+ *       {@link #WARN}, refused below {@link #REFUSE} ({@link #check}), naming the input and the
+ *       fraction;
  *   <li>{@link #coverage}: the share of a reference brain on the model grid (the model's atlas)
- *       that the input's brain mask covers.
+ *       that the input's brain mask covers: a warning below {@link #WARN} ({@link #warn}). Only a
+ *       warning, because a partial field of view (a slab, a small test volume) is a legitimate
+ *       input that covers little of the atlas while lying exactly where it should.
  * </ul>
  * Registering the input to the model's space first (FSL {@code flirt}/{@code applywarp}, ANTs
  * {@code antsApplyTransforms}) fixes both.
@@ -23,8 +26,9 @@ import org.pdsynth.nifti.Geometry;
  * <p>Measured with the shipped demo model (AAL atlas, 4 mm MNI grid) on phantom subjects
  * ({@code pds simulate --subjects 3 --seed 3}): registered fMRI and DWI inputs cover 0.79 to 0.95
  * of the atlas brain with all of their brain inside the grid; the same fMRI shifted by 40 mm
- * covers 0.51 (warned), by 70 mm 0.29 (refused; 73% of its brain inside the grid), by 120 mm
- * 0.03 (refused: 24% inside the grid); a native-space copy (origin at the corner) 0.0 (18% inside).
+ * covers 0.51 (warned), by 70 mm 0.29 (warned; 73% of its brain inside the grid), by 120 mm
+ * 0.03 (refused: 24% inside the grid); a native-space copy (origin at the corner) 0.0 (refused:
+ * 18% inside).
  */
 public final class SpaceOverlap {
     /** Below this fraction a warning names the input. */
@@ -87,9 +91,17 @@ public final class SpaceOverlap {
      * @param what completes "SOURCE: 42% WHAT", e.g. "of its brain lies inside the model grid"
      */
     public static void check(double fraction, String source, String what) {
-        String msg = String.format(Locale.ROOT, "%s: %.0f%% %s; is it registered to the model's space (MNI)? Register it first"
+        if (fraction < REFUSE) throw new IllegalArgumentException(message(fraction, source, what));
+        warn(fraction, source, what);
+    }
+
+    /** Warns on stderr below {@link #WARN}. */
+    public static void warn(double fraction, String source, String what) {
+        if (fraction < WARN) System.err.println("warning: " + message(fraction, source, what));
+    }
+
+    private static String message(double fraction, String source, String what) {
+        return String.format(Locale.ROOT, "%s: %.0f%% %s; is it registered to the model's space (MNI)? Register it first"
                 + " (FSL flirt/applywarp, ANTs antsApplyTransforms)", source, 100 * fraction, what);
-        if (fraction < REFUSE) throw new IllegalArgumentException(msg);
-        if (fraction < WARN) System.err.println("warning: " + msg);
     }
 }

@@ -29,7 +29,7 @@ import org.pdsynth.volume.Volume;
  * input's grid (or a {@code like} file's); with M &gt; 1 samples the voxelwise mean and standard
  * deviation (same units) across samples. Voxels outside the source's brain mask are 0. An input that is
  * not in the model's space is refused or warned about ({@link SpaceOverlap}: its brain inside the model
- * grid, and its coverage of the model's atlas brain).
+ * grid, refused below 50%; its coverage of the model's atlas brain, warned below 70%).
  */
 public final class Synthesizer implements AutoCloseable {
     private final Path folder;
@@ -141,7 +141,7 @@ public final class Synthesizer implements AutoCloseable {
             int[] labels = model.atlas().labels();
             boolean[] brain = new boolean[labels.length];
             for (int i = 0; i < labels.length; i++) brain[i] = labels[i] != 0;
-            SpaceOverlap.check(SpaceOverlap.coverage(src.mask(), brain), r.input().toString(),
+            SpaceOverlap.warn(SpaceOverlap.coverage(src.mask(), brain), r.input().toString(),
                     "of the model's atlas brain is covered by the input's brain");
         }
         Direction direction = Direction.from(r.from());

@@ -45,6 +45,7 @@ class SpaceOverlapTest {
         assertEquals(0.75, SpaceOverlap.coverage(BrainMask.of(new long[] {2, 2, 2}, in), ref), 0.0);
         SpaceOverlap.check(0.75, "f.nii", "covered"); // fine
         SpaceOverlap.check(0.6, "f.nii", "covered"); // warned on stderr
+        SpaceOverlap.warn(0.1, "f.nii", "covered"); // coverage only ever warns
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpaceOverlap.check(0.24, "f.nii", "of its brain"));
         assertTrue(e.getMessage().startsWith("f.nii: 24% of its brain") && e.getMessage().contains("MNI"), e.getMessage());
     }
