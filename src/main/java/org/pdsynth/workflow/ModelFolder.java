@@ -148,7 +148,13 @@ public final class ModelFolder {
      */
     public static DiffusionModel loadModel(Path dir, String device) throws IOException {
         readDescriptor(dir);
-        return Checkpoint.loadModel(dir, true, device);
+        try {
+            return Checkpoint.loadModel(dir, true, device);
+        } catch (IllegalArgumentException e) {
+            // e.g. an atlas whose grid is not config.json's: the message names neither the folder nor the file
+            if (e.getMessage() != null && e.getMessage().contains(dir.toString())) throw e;
+            throw new IllegalArgumentException(dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** Files of a model folder needed to sample (what a release ships). */
