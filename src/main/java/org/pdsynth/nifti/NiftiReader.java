@@ -107,7 +107,7 @@ public final class NiftiReader {
                 return new NiftiImage(file, h, Geometry.fromHeader(h), img);
             }
         } catch (ZipException | EOFException e) {
-            throw new NiftiFormatException(hdrFile, "gzip stream is corrupt or truncated (" + e.getMessage() + ")", e);
+            throw new NiftiFormatException(hdrFile, "gzip stream is corrupt or truncated (" + (e.getMessage() != null ? e.getMessage() : "the gzip header or data end early") + ")", e);
         } catch (NiftiFormatException | java.nio.file.FileSystemException e) {
             throw e;
         } catch (IOException e) {
@@ -120,7 +120,7 @@ public final class NiftiReader {
             checkGzipEnd(in, imgFile);
             return new NiftiImage(file, h, Geometry.fromHeader(h), img);
         } catch (ZipException | EOFException e) {
-            throw new NiftiFormatException(imgFile, "gzip stream is corrupt or truncated (" + e.getMessage() + ")", e);
+            throw new NiftiFormatException(imgFile, "gzip stream is corrupt or truncated (" + (e.getMessage() != null ? e.getMessage() : "the gzip header or data end early") + ")", e);
         } catch (NiftiFormatException | java.nio.file.FileSystemException e) {
             throw e;
         } catch (IOException e) {
