@@ -148,7 +148,10 @@ class FijiCommandsTest {
         File csv = dir.resolve("diagnosis.csv").toFile();
         CommandModule m = run(DiagnoseCommand.class, "cohort", cohort.toFile(), "folds", 2, "json", true, "csv", csv);
         String json = (String) m.getOutput("results");
-        com.google.gson.JsonArray a = com.google.gson.JsonParser.parseString(json).getAsJsonArray();
+        // strict RFC 8259 parse: no NaN/Infinity literals in the report
+        com.google.gson.stream.JsonReader reader = new com.google.gson.stream.JsonReader(new java.io.StringReader(json));
+        reader.setStrictness(com.google.gson.Strictness.STRICT);
+        com.google.gson.JsonArray a = com.google.gson.JsonParser.parseReader(reader).getAsJsonArray();
         assertEquals(1, a.size());
         assertEquals("real-real", a.get(0).getAsJsonObject().get("protocol").getAsString());
         assertEquals(6, a.get(0).getAsJsonObject().get("subjects").getAsInt());
