@@ -2,7 +2,6 @@ package org.pdsynth.diagnosis;
 
 import org.pdsynth.nifti.NiftiFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
