@@ -168,5 +168,4 @@ class NiftiFuzzTest {
         }
         return b;
     }
-
 }
