@@ -50,6 +50,8 @@ public final class Checkpoint {
     /** The pattern-aware model's atlas on the model grid (labels) and its region list. */
     public static final String ATLAS = "atlas.nii.gz";
     public static final String ATLAS_LABELS = "atlas.txt";
+    /** Sub-folder of a residual-mode model folder holding its regression prior (a model folder itself). */
+    public static final String PRIOR = "prior";
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -151,7 +153,8 @@ public final class Checkpoint {
 
     /**
      * A model for sampling from a checkpoint or model folder on the device named {@code device}
-     * ({@link DiffusionModel#create(ModelConfig, Atlas, String)}): the EMA weights if
+     * ({@link DiffusionModel#create(ModelConfig, Atlas, String)}), with its regression prior from
+     * {@value #PRIOR}/ when it is a residual-mode model that has one: the EMA weights if
      * {@code ema} (falling back to model.params only if ema.params is absent), else the raw weights.
      *
      * @throws ParamsFile.ParamsFormatException when a file is missing or does not fit (naming it)
@@ -162,6 +165,7 @@ public final class Checkpoint {
         DiffusionModel model = DiffusionModel.create(config, readAtlas(dir), device);
         try {
             model.holder().load(file, file.getFileName().toString().equals(EMA) ? "ema" : "model");
+            if (config.residual() && Files.isDirectory(dir.resolve(PRIOR))) model.setPrior(loadModel(dir.resolve(PRIOR), true, device), true);
             return model;
         } catch (IOException | RuntimeException e) {
             model.close();

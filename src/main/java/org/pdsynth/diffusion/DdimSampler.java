@@ -41,8 +41,8 @@ public final class DdimSampler implements Sampler {
     }
 
     @Override
-    public int evaluations(int timesteps) {
-        return Math.min(steps, timesteps);
+    public int evaluations(NoiseSchedule schedule) {
+        return Math.min(steps, schedule.timesteps());
     }
 
     @Override

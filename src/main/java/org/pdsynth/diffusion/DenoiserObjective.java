@@ -84,20 +84,9 @@ public final class DenoiserObjective implements TrainingObjective, AutoCloseable
         int b = settings.batchSize();
         boolean both = settings.directions() == TrainSettings.DirectionMode.BOTH;
         SplittableRandom rng = NoisedBatch.stepRandom(config.seed(), s);
-        TrainingPair[] pairs = new TrainingPair[both ? 2 * b : b];
-        Direction[] dirs = new Direction[pairs.length];
-        for (int j = 0; j < b; j++) {
-            TrainingPair p = data.get(pairIndex((long) s * b + j));
-            if (both) {
-                pairs[2 * j] = p;
-                pairs[2 * j + 1] = p;
-                dirs[2 * j] = Direction.FMRI_TO_DWI;
-                dirs[2 * j + 1] = Direction.DWI_TO_FMRI;
-            } else {
-                pairs[j] = p;
-                dirs[j] = Direction.ofCode(rng.nextInt(2));
-            }
-        }
+        NoisedBatch.Selection sel = NoisedBatch.select(data, b, both, j -> pairIndex((long) s * b + j), rng);
+        TrainingPair[] pairs = sel.pairs();
+        Direction[] dirs = sel.directions();
         if (config.regression()) return NoisedBatch.regression(pairs, dirs, config.labelDropout(), volumeSize, rng);
         return NoisedBatch.draw(pairs, dirs, model.schedule(), model.prediction(), config.labelDropout(), volumeSize, rng,
                 model.schedule().timesteps());
@@ -135,7 +124,15 @@ public final class DenoiserObjective implements TrainingObjective, AutoCloseable
         NDArray cond = h.upload(sm, b.cond(), shape);
         NDArray target = h.upload(sm, b.target(), shape);
         NDArray w = weightMap == null ? null : h.upload(sm, weightMap, new Shape(1, 1, g[0], g[1], g[2]));
-        return () -> DenoisingLoss.compute(model.forward(xt, cond, b.t(), b.direction(), b.label(), true), target, w, settings.lambdaWeight());
+        NDArray perSample = null;
+        LossWeighting lw = settings.weighting();
+        if (lw != LossWeighting.UNIFORM && !config.regression()) {
+            float[] ws = new float[b.batch()];
+            for (int i = 0; i < ws.length; i++) ws[i] = (float) lw.weight(model.schedule().snr(b.t()[i]), model.prediction(), settings.snrGamma());
+            perSample = h.upload(sm, ws, new Shape(b.batch(), 1, 1, 1, 1));
+        }
+        NDArray sw = perSample;
+        return () -> DenoisingLoss.compute(model.forward(xt, cond, b.t(), b.direction(), b.label(), true), target, w, settings.lambdaWeight(), sw);
     }
 
     @Override

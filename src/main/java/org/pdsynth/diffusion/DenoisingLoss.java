@@ -24,6 +24,16 @@ public final class DenoisingLoss {
      * @throws IllegalArgumentException when out and target differ in shape
      */
     public static NDArray compute(NDArray out, NDArray target, NDArray weightMap, double lambda) {
+        return compute(out, target, weightMap, lambda, null);
+    }
+
+    /**
+     * With per-sample noise-level weights w(t_b) ({@link LossWeighting}), shaped (B, 1, 1, 1, 1):
+     * {@code L = mean(w_b (1 + lambda W) |out - target|)}; null weights: all 1.
+     *
+     * @throws IllegalArgumentException when out and target differ in shape
+     */
+    public static NDArray compute(NDArray out, NDArray target, NDArray weightMap, double lambda, NDArray sampleWeights) {
         if (!out.getShape().equals(target.getShape())) {
             throw new IllegalArgumentException("network output " + out.getShape() + " and target " + target.getShape() + " differ in shape");
         }
@@ -33,6 +43,7 @@ public final class DenoisingLoss {
             // (per-step) manager even when the weight map lives in a long-lived one
             err = err.add(err.mul(weightMap).mul(lambda));
         }
+        if (sampleWeights != null) err = err.mul(sampleWeights);
         return err.mean();
     }
 }

@@ -29,6 +29,8 @@ public final class DiffusionModel implements AutoCloseable {
     private final NetworkHolder holder;
     private final NoiseSchedule schedule;
     private final Atlas atlas;
+    private DiffusionModel prior;
+    private boolean ownsPrior;
 
     private DiffusionModel(ModelConfig config, Atlas atlas, Device device) {
         this.config = config.validate();
@@ -86,9 +88,48 @@ public final class DiffusionModel implements AutoCloseable {
         return atlas;
     }
 
-    /** A new model of the same config, atlas and device, freshly initialised (e.g. to hold EMA weights). */
+    /**
+     * A new model of the same config, atlas, device and prior (shared, not owned), freshly
+     * initialised (e.g. to hold EMA weights).
+     */
     public DiffusionModel sibling() {
-        return new DiffusionModel(config, atlas, holder.device());
+        DiffusionModel s = new DiffusionModel(config, atlas, holder.device());
+        s.prior = prior;
+        return s;
+    }
+
+    /**
+     * Sets the regression prior mu(c) of a residual-mode model ({@code config.residual()}); the
+     * model owns it when {@code owned} (closed with it).
+     *
+     * @throws IllegalArgumentException when this model is not residual or the prior is not a
+     *     regression model of the same channels and grid
+     */
+    public void setPrior(DiffusionModel prior, boolean owned) {
+        if (!config.residual()) throw new IllegalArgumentException("model config 'residual' is off: the model takes no prior");
+        ModelConfig p = prior.config();
+        if (!p.regression() || p.channels() != config.channels() || !p.gridZYX().equals(config.gridZYX()))
+            throw new IllegalArgumentException("the prior must be a regression model with N = " + config.channels() + " and grid "
+                    + config.gridZYX() + ", got regression " + p.regression() + ", N = " + p.channels() + ", grid " + p.gridZYX());
+        this.prior = prior;
+        this.ownsPrior = owned;
+    }
+
+    /** The regression prior of a residual-mode model, or null. */
+    public DiffusionModel prior() {
+        return prior;
+    }
+
+    /**
+     * The prior's prediction mu(c) for one source volume (flat (N, Z, Y, X)), clipped to [-1, 1].
+     *
+     * @throws IllegalStateException when the model is residual but has no prior
+     */
+    public float[] priorMean(float[] source, Direction direction, Diagnosis label) {
+        if (prior == null) throw new IllegalStateException("residual-mode model without its prior (model folder 'prior/' missing?)");
+        float[] mu = prior.predict(new float[source.length], source, 0, direction, label);
+        for (int v = 0; v < mu.length; v++) mu[v] = mu[v] < -1 ? -1 : Math.min(mu[v], 1);
+        return mu;
     }
 
     public ModelConfig config() {
@@ -196,5 +237,6 @@ public final class DiffusionModel implements AutoCloseable {
     @Override
     public void close() {
         holder.close();
+        if (ownsPrior && prior != null) prior.close();
     }
 }

@@ -84,6 +84,33 @@ public record NoisedBatch(int batch, float[] xt, float[] cond, float[] noise, fl
         return new NoisedBatch(b, new float[b * volumeSize], cond, new float[b * volumeSize], x0s, new int[b], codes(directions), label);
     }
 
+    /** The pairs of a step and the direction each is used in (sample i uses pairs[i] in directions[i]). */
+    public record Selection(TrainingPair[] pairs, Direction[] directions) {}
+
+    /**
+     * Picks the pairs of a step: for j = 0..b-1, pair {@code pairOf.applyAsInt(j)} of {@code data};
+     * with {@code both}, each pair twice (fMRI->dMRI, then dMRI->fMRI), else once in a direction drawn
+     * from {@code rng} right after its pair.
+     */
+    public static Selection select(PairSource data, int b, boolean both, java.util.function.IntUnaryOperator pairOf, SplittableRandom rng) {
+        int n = both ? 2 * b : b;
+        TrainingPair[] pairs = new TrainingPair[n];
+        Direction[] dirs = new Direction[n];
+        for (int j = 0; j < b; j++) {
+            TrainingPair p = data.get(pairOf.applyAsInt(j));
+            if (both) {
+                pairs[2 * j] = p;
+                pairs[2 * j + 1] = p;
+                dirs[2 * j] = Direction.FMRI_TO_DWI;
+                dirs[2 * j + 1] = Direction.DWI_TO_FMRI;
+            } else {
+                pairs[j] = p;
+                dirs[j] = Direction.ofCode(rng.nextInt(2));
+            }
+        }
+        return new Selection(pairs, dirs);
+    }
+
     private static int[] codes(Direction[] d) {
         int[] c = new int[d.length];
         for (int i = 0; i < d.length; i++) c[i] = d[i].code();

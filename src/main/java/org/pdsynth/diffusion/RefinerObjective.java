@@ -18,7 +18,8 @@ import org.pdsynth.volume.Direction;
  * stage 1), t uniform in 0..t_r (config {@code refiner.maxT}), eps ~ N(0, 1),
  * {@code x_t = sqrt(ab) x0 + sqrt(1 - ab) eps}, then with the frozen denoiser (no gradient)
  * {@code x0_hat = clip(a x_t + b out, -1, 1)} ({@link PredictionType#x0Coefficients}) and the
- * refiner's loss {@link RefinerLoss} with per-sample weight {@code 1 - gamma_t},
+ * refiner's loss {@link RefinerLoss} against the clean target (in residual mode x0_hat is first
+ * {@code clip(mu + x0_hat / s, -1, 1)}, the synthesis the refiner will see) with per-sample weight {@code 1 - gamma_t},
  * {@code gamma_t = sqrt(1 - ab)}.
  *
  * <p>Randomness: step s draws its pairs, directions, labels, t and noise from a generator seeded
@@ -61,21 +62,9 @@ public final class RefinerObjective implements TrainingObjective {
         int b = settings.batchSize();
         boolean both = settings.directions() == TrainSettings.DirectionMode.BOTH;
         SplittableRandom rng = NoisedBatch.stepRandom(config.seed() ^ STREAM, s);
-        int n = both ? 2 * b : b;
-        TrainingPair[] pairs = new TrainingPair[n];
-        Direction[] dirs = new Direction[n];
-        for (int j = 0; j < b; j++) {
-            TrainingPair p = data.get(rng.nextInt(data.size()));
-            if (both) {
-                pairs[2 * j] = p;
-                pairs[2 * j + 1] = p;
-                dirs[2 * j] = Direction.FMRI_TO_DWI;
-                dirs[2 * j + 1] = Direction.DWI_TO_FMRI;
-            } else {
-                pairs[j] = p;
-                dirs[j] = Direction.ofCode(rng.nextInt(2));
-            }
-        }
+        NoisedBatch.Selection sel = NoisedBatch.select(data, b, both, j -> rng.nextInt(data.size()), rng);
+        TrainingPair[] pairs = sel.pairs();
+        Direction[] dirs = sel.directions();
         return new Draw(NoisedBatch.draw(pairs, dirs, denoiser.schedule(), denoiser.prediction(), config.labelDropout(), volumeSize, rng,
                 config.refiner().maxT() + 1), pairs, dirs);
     }
@@ -86,9 +75,16 @@ public final class RefinerObjective implements TrainingObjective {
         int b = nb.batch();
         Shape shape = denoiser.batchShape(b);
         float[] x0 = new float[b * volumeSize];
+        boolean residual = denoiser.config().residual();
+        float[] mu = residual ? new float[b * volumeSize] : null;
         float[] a = new float[b], c = new float[b], weight = new float[b];
         for (int i = 0; i < b; i++) {
-            System.arraycopy(draw.pairs()[i].target(draw.directions()[i]), 0, x0, i * volumeSize, volumeSize);
+            TrainingPair p = draw.pairs()[i];
+            System.arraycopy(p.clean(draw.directions()[i]), 0, x0, i * volumeSize, volumeSize);
+            if (residual) {
+                if (p.prior() == null) throw new IllegalArgumentException("subject " + p.subject() + ": a residual-mode model needs the prior's predictions");
+                System.arraycopy(p.priorMean(draw.directions()[i]), 0, mu, i * volumeSize, volumeSize);
+            }
             double ab = denoiser.schedule().alphaBar(nb.t()[i]);
             double[] k = denoiser.prediction().x0Coefficients(ab);
             a[i] = (float) k[0];
@@ -102,7 +98,9 @@ public final class RefinerObjective implements TrainingObjective {
         NDArray out = Engines.withoutGradients(() -> denoiser.forward(xt, cond, nb.t(), nb.direction(), nb.label(), false));
         NDArray x0hat = denoiser.prediction() == PredictionType.SAMPLE ? out
                 : xt.mul(h.upload(sm, a, per)).add(out.mul(h.upload(sm, c, per)));
-        return new NDArray[] {x0hat.clip(-1, 1).stopGradient(), cond, h.upload(sm, x0, shape), h.upload(sm, weight, new Shape(b))};
+        x0hat = x0hat.clip(-1, 1);
+        if (residual) x0hat = x0hat.div(denoiser.config().residualScale()).add(h.upload(sm, mu, shape)).clip(-1, 1);
+        return new NDArray[] {x0hat.stopGradient(), cond, h.upload(sm, x0, shape), h.upload(sm, weight, new Shape(b))};
     }
 
     @Override

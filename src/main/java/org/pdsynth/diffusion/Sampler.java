@@ -20,8 +20,8 @@ public interface Sampler {
     /** The registry name (e.g. "ddim"). */
     String name();
 
-    /** Network evaluations one sample takes with schedule length T. */
-    int evaluations(int timesteps);
+    /** Network evaluations one sample takes with this schedule. */
+    int evaluations(NoiseSchedule schedule);
 
     /**
      * Runs the reverse process in place: {@code x} holds x_T on entry and the sample x_0 on return
@@ -44,6 +44,27 @@ public interface Sampler {
         }
         for (int i = 0; i < s; i++) tau[i] = (int) Math.round((double) i * (timesteps - 1) / (s - 1));
         return tau;
+    }
+
+    /**
+     * Up to S step indices in increasing order whose log-SNR is as close as possible to S values
+     * evenly spaced between log-SNR(T-1) and log-SNR(0), both ends included, duplicates removed
+     * (DPM-Solver's "logSNR" spacing, Lu et al. 2022, arXiv 2206.00927, section 3.3).
+     */
+    static int[] logSnrTimesteps(NoiseSchedule schedule, int steps) {
+        int tt = schedule.timesteps();
+        int s = Math.max(1, Math.min(steps, tt));
+        if (s == 1) return new int[] {tt - 1};
+        double lo = schedule.logSnr(tt - 1), hi = schedule.logSnr(0);
+        java.util.TreeSet<Integer> picked = new java.util.TreeSet<>();
+        int t = tt - 1;
+        for (int i = 0; i < s; i++) {
+            double want = lo + (hi - lo) * i / (s - 1);
+            // log-SNR falls with t: walk t down until the next step is no closer
+            while (t > 0 && Math.abs(schedule.logSnr(t - 1) - want) <= Math.abs(schedule.logSnr(t) - want)) t--;
+            picked.add(t);
+        }
+        return picked.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Throws {@link CancellationException} when {@code cancel} says stop. */

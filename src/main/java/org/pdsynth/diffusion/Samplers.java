@@ -14,6 +14,7 @@ public final class Samplers {
 
     static {
         REGISTRY.put("ddim", o -> new DdimSampler(o.steps(), o.eta()));
+        REGISTRY.put("dpm++2m", o -> new DpmSolverPlusPlus(o.steps()));
     }
 
     private Samplers() {}

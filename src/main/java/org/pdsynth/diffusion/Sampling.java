@@ -12,7 +12,8 @@ import org.pdsynth.volume.Direction;
  * written once. For each of M samples: x_T ~ N(0, I) from a generator seeded {@code seed + m}
  * (so a sample does not depend on how many are drawn), the sampler's reverse process over the
  * model's {@link DiffusionModel#denoiser} (label guidance inside), then the stage-2 refiner when
- * given ({@code clip(R(x0, c, d), -1, 1)}, DESIGN 4.6); the result is the voxelwise mean and
+ * given ({@code clip(R(x0, c, d), -1, 1)}, DESIGN 4.6); in residual mode the sampled residual r
+ * becomes {@code clip(mu(c) + r / s, -1, 1)} before the refiner; the result is the voxelwise mean and
  * standard deviation over the M samples (Welford, divisor M - 1; zeros when M = 1). A one-step
  * regression model ({@code ModelConfig.regression()}) is one forward pass at x_t = 0, t = 0.
  *
@@ -30,13 +31,17 @@ public final class Sampling {
      * @param samples       M; M &gt; 1 gives the mean and the voxelwise standard deviation
      * @param seed          seed of sample 0 (sample m uses seed + m)
      * @param guidanceScale label guidance w (1 = plain conditional)
+     * @param output        what {@link Result#output()} is: the mean over the M samples (best PSNR:
+     *                      the posterior mean) or sample 0 alone (realistic texture); the voxelwise
+     *                      std is over all M samples either way
      */
-    public record Options(String sampler, int steps, double eta, int samples, long seed, double guidanceScale) {
+    public record Options(String sampler, int steps, double eta, int samples, long seed, double guidanceScale, Output output) {
         /** @throws IllegalArgumentException for steps or samples &lt; 1, eta &lt; 0, or an unknown sampler */
         public Options {
             if (steps < 1) throw new IllegalArgumentException("sampling steps must be >= 1, got " + steps);
             if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
             if (!(eta >= 0)) throw new IllegalArgumentException("eta must be >= 0, got " + eta);
+            if (output == null) throw new IllegalArgumentException("output must be mean or sample");
             if (!Samplers.names().contains(sampler))
                 throw new IllegalArgumentException("unknown sampler '" + sampler + "' (known: " + String.join(", ", Samplers.names()) + ")");
         }
@@ -52,7 +57,7 @@ public final class Sampling {
 
         /** A builder starting from these values. */
         public Builder toBuilder() {
-            return new Builder().optSampler(sampler).optSteps(steps).optEta(eta).optSamples(samples).optSeed(seed).optGuidanceScale(guidanceScale);
+            return new Builder().optSampler(sampler).optSteps(steps).optEta(eta).optSamples(samples).optSeed(seed).optGuidanceScale(guidanceScale).optOutput(output);
         }
 
         public Options withSteps(int s) {
@@ -76,8 +81,14 @@ public final class Sampling {
         private int samples = 1;
         private long seed;
         private double guidanceScale = 1.0;
+        private Output output = Output.MEAN;
 
         private Builder() {}
+
+        public Builder optOutput(Output o) {
+            output = o;
+            return this;
+        }
 
         public Builder optSampler(String name) {
             sampler = name;
@@ -111,15 +122,37 @@ public final class Sampling {
 
         /** @throws IllegalArgumentException as {@link Options} */
         public Options build() {
-            return new Options(sampler, steps, eta, samples, seed, guidanceScale);
+            return new Options(sampler, steps, eta, samples, seed, guidanceScale, output);
+        }
+    }
+
+    /** Which volume a synthesis returns. */
+    public enum Output {
+        /** The voxelwise mean of the M samples. */
+        MEAN,
+        /** Sample 0 (seed {@code seed}) as drawn. */
+        SAMPLE;
+
+        /** "mean" or "sample" (case-insensitive). @throws IllegalArgumentException otherwise */
+        public static Output parse(String s) {
+            return switch (s == null ? "" : s.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "mean" -> MEAN;
+                case "sample" -> SAMPLE;
+                default -> throw new IllegalArgumentException("output must be mean or sample, got '" + s + "'");
+            };
         }
     }
 
     /**
-     * Result: the mean over the samples and the voxelwise standard deviation (sample standard
-     * deviation, divisor M - 1; all zero when M = 1), both flat (N, Z, Y, X).
+     * Result: the mean over the samples, the voxelwise standard deviation (sample standard
+     * deviation, divisor M - 1; all zero when M = 1) and sample 0 as drawn, all flat (N, Z, Y, X).
      */
-    public record Result(float[] mean, float[] std, int samples) {}
+    public record Result(float[] mean, float[] std, int samples, float[] first) {
+        /** The volume {@code o} asks for: the mean or sample 0. */
+        public float[] output(Options o) {
+            return o.output() == Output.MEAN ? mean : first;
+        }
+    }
 
     /** Called after every network evaluation; {@code done} counts over all samples, of {@code total}. */
     @FunctionalInterface
@@ -129,7 +162,7 @@ public final class Sampling {
 
     /** Network evaluations of a whole synthesis with these options (M samples). */
     public static int evaluations(DiffusionModel model, Options o) {
-        return model.config().regression() ? 1 : o.samples() * Samplers.create(o).evaluations(model.config().timesteps());
+        return model.config().regression() ? 1 : o.samples() * Samplers.create(o).evaluations(model.schedule());
     }
 
     /**
@@ -152,24 +185,32 @@ public final class Sampling {
                     new int[] {Diagnosis.code(label)}, x);
             clip(x);
             if (progress != null) progress.onStep(1, 1);
-            return new Result(x, new float[n], 1);
+            return new Result(x, new float[n], 1, x);
         }
         Sampler sampler = Samplers.create(o);
         Denoiser denoiser = model.denoiser(source, direction, label, o.guidanceScale());
-        int per = sampler.evaluations(model.config().timesteps());
+        int per = sampler.evaluations(model.schedule());
+        float[] prior = model.config().residual() ? model.priorMean(source, direction, label) : null;
         int total = o.samples() * per;
         double[] mean = new double[n];
         double[] m2 = new double[n];
+        float[] first = null;
         for (int m = 0; m < o.samples(); m++) {
             SplittableRandom rng = new SplittableRandom(o.seed() + m);
             float[] x = new float[n];
             for (int v = 0; v < n; v++) x[v] = (float) rng.nextGaussian();
             int offset = m * per;
             sampler.sample(denoiser, model.schedule(), x, rng, progress == null ? null : (d, t) -> progress.onStep(offset + d, total), cancel);
+            if (prior != null) {                             // residual mode: x0 = mu + r / s
+                double s = model.config().residualScale();
+                for (int v = 0; v < n; v++) x[v] = (float) (prior[v] + x[v] / s);
+                clip(x);
+            }
             if (refiner != null) {
                 x = refiner.refine(x, source, direction);
                 clip(x);
             }
+            if (m == 0) first = x;
             for (int v = 0; v < n; v++) {                    // Welford running mean and M2
                 double d = x[v] - mean[v];
                 mean[v] += d / (m + 1);
@@ -182,7 +223,7 @@ public final class Sampling {
             mu[v] = (float) mean[v];
             sd[v] = o.samples() > 1 ? (float) Math.sqrt(m2[v] / (o.samples() - 1)) : 0f;
         }
-        return new Result(mu, sd, o.samples());
+        return new Result(mu, sd, o.samples(), first);
     }
 
     private static void clip(float[] x) {

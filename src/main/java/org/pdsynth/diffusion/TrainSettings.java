@@ -20,17 +20,29 @@ import com.google.gson.JsonObject;
  * @param logEvery        report progress every K steps (default 10)
  * @param validateEvery   run the validation hook every K steps (0 = never)
  * @param lambdaWeight    lambda of the per-voxel loss weight (1 + lambda W) (default 0)
+ * @param lossWeighting   per-noise-level weight w(t) of the stage-1 loss ({@link LossWeighting} name:
+ *                        uniform (default), min_snr, min_snr_plus_one)
+ * @param snrGamma        gamma of the Min-SNR weightings (default 5)
  */
 public record TrainSettings(int steps, int batchSize, double learningRate, int warmupSteps, DirectionMode directions,
                             double emaDecay, boolean emaWarmup, int checkpointEvery, int keepCheckpoints,
-                            int logEvery, int validateEvery, double lambdaWeight) {
+                            int logEvery, int validateEvery, double lambdaWeight, String lossWeighting, double snrGamma) {
 
     /** How directions are assigned to the samples of a step. */
     public enum DirectionMode { RANDOM, BOTH }
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
+    /**
+     * Settings saved before {@code lossWeighting}/{@code snrGamma} existed load as uniform, gamma 5.
+     *
+     * @throws IllegalArgumentException for a value out of range, naming the field
+     */
     public TrainSettings {
+        if (lossWeighting == null) lossWeighting = LossWeighting.UNIFORM.fieldName();
+        if (snrGamma == 0) snrGamma = 5.0;
+        LossWeighting.parse(lossWeighting);
+        if (!(snrGamma > 0)) throw new IllegalArgumentException("snrGamma must be > 0, got " + snrGamma);
         if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
@@ -43,7 +55,8 @@ public record TrainSettings(int steps, int batchSize, double learningRate, int w
     }
 
     public static TrainSettings defaults() {
-        return new TrainSettings(100_000, 2, 2e-4, 500, DirectionMode.RANDOM, Ema.DEFAULT_DECAY, true, 1000, 2, 10, 0, 0);
+        return new TrainSettings(100_000, 2, 2e-4, 500, DirectionMode.RANDOM, Ema.DEFAULT_DECAY, true, 1000, 2, 10, 0, 0,
+                LossWeighting.UNIFORM.fieldName(), 5.0);
     }
 
     /** A copy with one field changed, by its name (e.g. {@code with("steps", 200)}). */
@@ -52,6 +65,11 @@ public record TrainSettings(int steps, int batchSize, double learningRate, int w
         if (!o.has(key)) throw new IllegalArgumentException("train settings have no key '" + key + "'");
         o.add(key, GSON.toJsonTree(value));
         return GSON.fromJson(o, TrainSettings.class);
+    }
+
+    /** The typed loss weighting. */
+    public LossWeighting weighting() {
+        return LossWeighting.parse(lossWeighting);
     }
 
     public String toJson() {

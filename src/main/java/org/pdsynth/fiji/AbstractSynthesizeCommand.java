@@ -52,6 +52,14 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
     @Parameter(label = "Seed", description = "seed of the initial noise (same seed, same output: bit for bit with one PyTorch thread, to the last bits with several)", required = false, persist = false)
     private long seed = 1;
 
+    @Parameter(label = "Sampler", description = "ddim (Song et al. 2021) or dpm++2m (DPM-Solver++(2M), Lu et al. 2022: as good in fewer steps)",
+            choices = {"ddim", "dpm++2m"}, required = false, persist = false)
+    private String sampler = "ddim";
+
+    @Parameter(label = "Output", description = "mean: the mean of the samples (best PSNR); sample: one sample as drawn "
+            + "(realistic texture); the std map is over all samples either way", choices = {"mean", "sample"}, required = false, persist = false)
+    private String output = "mean";
+
     @Parameter(label = "eta", description = "DDIM stochasticity (0 = deterministic)", min = "0", required = false, persist = false)
     private double eta = 0;
 
@@ -92,7 +100,7 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
             Modality src = from();
             Diagnosis dx = "none".equalsIgnoreCase(label) || label == null ? null : Diagnosis.parse(label);
             Sampling.Options opts = Sampling.Options.builder().optSteps(steps).optSamples(samples).optSeed(seed)
-                    .optEta(eta).optGuidanceScale(guidance).build();
+                    .optEta(eta).optGuidanceScale(guidance).optSampler(sampler).optOutput(Sampling.Output.parse(output)).build();
             Synthesizer.Request req = new Synthesizer.Request(src, input.toPath(), path(bval), path(bvec), path(mask), path(like), dx, opts);
             status("PDS: loading model");
             try (Synthesizer s = Synthesizer.load(org.pdsynth.workflow.DefaultModel.resolve(model), refine, device)) {

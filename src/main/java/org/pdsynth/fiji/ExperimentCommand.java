@@ -1,13 +1,14 @@
 package org.pdsynth.fiji;
 
 import java.io.File;
+import org.pdsynth.model.ModelConfig;
+import org.pdsynth.model.PredictionType;
+import org.pdsynth.volume.Segmenter;
+import org.pdsynth.volume.SubjectAligner;
 import org.pdsynth.workflow.Budget;
 import org.pdsynth.workflow.ExperimentRun;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
-import org.pdsynth.model.ModelConfig;
-import org.pdsynth.model.PredictionType;
-import org.pdsynth.volume.SubjectAligner;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -23,6 +24,10 @@ public class ExperimentCommand extends PdsCommand {
 
     @Parameter(label = "Test cohort", description = "participants.csv of the test subjects (disjoint from training)", persist = false)
     private File test;
+
+    @Parameter(label = "Noise-free test twin", description = "participants.csv of the test cohort simulated again with --noise-free "
+            + "(same seed): also measure against the noise-free truth", required = false, persist = false)
+    private File testNoiseFree;
 
     @Parameter(label = "Output folder", style = "directory", persist = false)
     private File out;
@@ -42,10 +47,28 @@ public class ExperimentCommand extends PdsCommand {
             + "(DESIGN 4.5) or v_prediction", choices = {"sample", "epsilon", "v_prediction"}, required = false, persist = false)
     private String predictionType = "sample";
 
+    @Parameter(label = "Residual mode", description = "the diffusion methods learn the residual over the L1 regression U-Net",
+            required = false, persist = false)
+    private boolean residual = false;
+
+    @Parameter(label = "Loss weighting", description = "per-noise-level loss weight of the diffusion methods",
+            choices = {"uniform", "min_snr", "min_snr_plus_one"}, required = false, persist = false)
+    private String lossWeighting = "uniform";
+
+    @Parameter(label = "Sampler", choices = {"ddim", "dpm++2m"}, required = false, persist = false)
+    private String sampler = "ddim";
+
+    @Parameter(label = "Samples K", description = "samples averaged into the PDS mean (PDS (one sample) uses the first)",
+            min = "1", required = false, persist = false)
+    private int samples = 1;
+
     @Parameter(label = "Device", description = "where the network runs: auto (a CUDA GPU when PyTorch sees one, else the CPU), cpu or gpu",
             choices = {"auto", "cpu", "gpu"}, required = false, persist = false)
     private String device = "auto";
 
+    @Parameter(label = "dMRI grouping", description = "bvalue segments, or directions (b0 + direction clusters: needed for the FA/MD metrics)",
+            choices = {"bvalue", "directions"}, required = false, persist = false)
+    private String dwiGrouping = "bvalue";
 
     @Parameter(label = "Seed", required = false, persist = false)
     private long seed = 1;
@@ -56,9 +79,12 @@ public class ExperimentCommand extends PdsCommand {
     @Override
     public void run() {
         try {
+            SubjectAligner aligner = SubjectAligner.defaults();
+            aligner = aligner.withSegmenter(aligner.segmenter().withGrouping(Segmenter.DwiGrouping.parse(dwiGrouping)));
             ExperimentRun.Results r = ExperimentRun.run(new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
-                    Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, SubjectAligner.defaults(),
-                    ModelConfig.defaults().withPrediction(PredictionType.parse(predictionType)), device),
+                    Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, aligner,
+                    ModelConfig.defaults().withPrediction(PredictionType.parse(predictionType)), device,
+                    testNoiseFree == null ? null : testNoiseFree.toPath(), new ExperimentRun.Recipe(residual, lossWeighting, sampler, samples)),
                     line -> status("PDS experiment: " + line), cancelled());
             results = "results written to " + r.resultsMd();
         } catch (Exception e) {

@@ -42,6 +42,10 @@ public class SimulateCommand extends PdsCommand {
     @Parameter(label = "DWI SNR", min = "0", description = "of the b0 signal (Rician noise)", required = false, persist = false)
     private double dwiSnr = 30;
 
+    @Parameter(label = "Noise-free", description = "no thermal/Rician noise (SNR infinite): with the same seed, the same cohort's "
+            + "noise-free truth (same anatomy and masks)", required = false, persist = false)
+    private boolean noiseFree;
+
     @Parameter(label = "Atlas folder", description = "aal.nii.gz, JHU and Colin27 from scripts/fetch-test-data (default: procedural brain when absent)",
             style = "directory", required = false, persist = false)
     private File atlasDir;
@@ -54,6 +58,7 @@ public class SimulateCommand extends PdsCommand {
         try {
             PhantomOptions o = PhantomOptions.defaults(out.toPath()).withSubjects(subjects).withSeed(seed).withGrid(grid)
                     .withTimepoints(timepoints).withDirections(directions).withFmriSnr(fmriSnr).withDwiSnr(dwiSnr);
+            if (noiseFree) o = o.noiseFree();
             if (atlasDir != null) o = o.withAtlasDir(atlasDir.toPath());
             PhantomCohort.Result r = PhantomCohort.simulate(o, (done, total, what) -> progress(done, total, "PDS simulate: " + what),
                     cancelled());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.pdsynth.volume.Atlas;
 import org.pdsynth.workflow.ModelFolder;
+import org.pdsynth.diffusion.LossWeighting;
 import org.pdsynth.diffusion.TrainSettings;
 import org.pdsynth.workflow.TrainingRun;
 import org.pdsynth.model.ModelConfig;
@@ -114,6 +115,22 @@ public class TrainCommand extends PdsCommand {
             choices = {"sample", "epsilon", "v_prediction"}, required = false, persist = false)
     private String predictionType = "sample";
 
+    @Parameter(label = "Loss weighting", description = "per-noise-level weight of the stage-1 loss: uniform, min_snr "
+            + "(min(SNR, gamma), Hang et al. 2023) or min_snr_plus_one (min(1 + SNR, gamma))",
+            choices = {"uniform", "min_snr", "min_snr_plus_one"}, required = false, persist = false)
+    private String lossWeighting = "uniform";
+
+    @Parameter(label = "SNR gamma", description = "truncation gamma of the Min-SNR weightings", min = "0.01", required = false, persist = false)
+    private double snrGamma = 5.0;
+
+    @Parameter(label = "Residual prior", description = "a trained regression model folder (pds train --regression): the diffusion "
+            + "learns the residual over its predictions (residual mode)", style = "directory", required = false, persist = false)
+    private File prior;
+
+    @Parameter(label = "Regression", description = "train the one-step L1 regression U-Net instead of a diffusion model "
+            + "(the baseline, and the prior of residual mode)", required = false, persist = false)
+    private boolean regression = false;
+
     @Parameter(label = "Device", description = "where the network runs: auto (a CUDA GPU when PyTorch sees one, else the CPU), cpu or gpu",
             choices = {"auto", "cpu", "gpu"}, required = false, persist = false)
     private String device = "auto";
@@ -139,7 +156,8 @@ public class TrainCommand extends PdsCommand {
             if (model != null && !stageList.contains(2)) throw new IllegalArgumentException("--model names a stage-1 model to continue with --stages 2");
             if (model != null && !model.getCanonicalFile().equals(dest.getCanonicalFile())) ModelFolder.copy(model.toPath(), dest.toPath());
             ModelConfig cfg = config == null ? ModelConfig.defaults() : ModelConfig.fromJson(org.pdsynth.nifti.NiftiFiles.readUtf8(config.toPath()));
-            cfg = cfg.with("seed", seed).with("patternAware", patternAware).with("predictionType", PredictionType.parse(predictionType).fieldName());
+            cfg = cfg.with("seed", seed).with("patternAware", patternAware).with("predictionType", PredictionType.parse(predictionType).fieldName())
+                    .with("regression", regression);
             if (width > 0) cfg = cfg.with("baseWidth", width);
             TrainSettings ts = TrainSettings.defaults().with("steps", steps).with("batchSize", batch).with("learningRate", lr)
                     .with("warmupSteps", warmup).with("checkpointEvery", checkpointEvery).with("logEvery", Math.max(1, Math.min(10, steps / 20)));
@@ -153,12 +171,14 @@ public class TrainCommand extends PdsCommand {
                     throw new IllegalArgumentException(f + ": no atlas; give --atlas (a label NIfTI with its .txt of region names) "
                             + "or turn the pattern-aware module off with --pattern-aware false");
             }
-            ts = ts.with("lambdaWeight", a == null ? 0.0 : lambda);
+            ts = ts.with("lambdaWeight", a == null ? 0.0 : lambda).with("lossWeighting", LossWeighting.parse(lossWeighting).fieldName())
+                    .with("snrGamma", snrGamma);
             List<String> weighted = regions == null || regions.isBlank() ? null
                     : Arrays.stream(regions.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
             StringBuilder log = new StringBuilder();
             List<TrainingRun.Validation> v = TrainingRun.run(new TrainingRun.Options(cohort.toPath(), dest.toPath(), cfg, ts,
-                    validationFraction, seed, resume, validationSubjects, validationSteps, aligner, a, weighted, stageList, refinerSteps, device), line -> {
+                    validationFraction, seed, resume, validationSubjects, validationSteps, aligner, a, weighted, stageList, refinerSteps, device,
+                    prior == null ? null : prior.toPath()), line -> {
                         status("PDS train: " + line);
                         log.append(line).append('\n');
                     }, cancelled());

@@ -49,6 +49,10 @@ import java.util.Map;
  *                             {@code predictionType} is then {@code sample})
  * @param noiseSchedule        name of the noise schedule ({@code cosine}, default, or {@code linear};
  *                             see {@code diffusion.NoiseSchedule})
+ * @param residual             residual mode: the diffusion models {@code residualScale (x0 - mu(c))}
+ *                             over a regression prior mu (a regression model kept in the model
+ *                             folder's {@code prior/}); the synthesis is {@code mu + r / residualScale}
+ * @param residualScale        s of residual mode, set by training from the data (default 1)
  *
  * <p>Format history: version 1 files had one key {@code objective} = {@code epsilon} | {@code x0}
  * | {@code regression} (absent meant epsilon); they load as predictionType epsilon, sample, or
@@ -72,7 +76,9 @@ public record ModelConfig(
         RefinerSettings refiner,
         String predictionType,
         boolean regression,
-        String noiseSchedule) {
+        String noiseSchedule,
+        boolean residual,
+        double residualScale) {
 
     /** Number of label classes including the null label: NC = 0, MCI = 1, AD = 2, null = 3. */
     public static final int LABELS = 4;
@@ -117,7 +123,7 @@ public record ModelConfig(
     /** The defaults named in the record description. */
     public static ModelConfig defaults() {
         return new ModelConfig(FORMAT_VERSION, 8, 32, List.of(1, 2, 2, 4), 1, 4, 8, 128, List.of(48, 56, 48),
-                1000, 0.2, 42L, false, 2, RefinerSettings.defaults(), PredictionType.SAMPLE.fieldName(), false, "cosine");
+                1000, 0.2, 42L, false, 2, RefinerSettings.defaults(), PredictionType.SAMPLE.fieldName(), false, "cosine", false, 1.0);
     }
 
     /** The network's output type; {@link PredictionType#SAMPLE} for the regression baseline. */
@@ -195,6 +201,8 @@ public record ModelConfig(
             require(false, "predictionType", "must be epsilon, sample or v_prediction, got " + predictionType);
         }
         require(noiseSchedule != null && !noiseSchedule.isBlank(), "noiseSchedule", "is missing");
+        require(residualScale > 0, "residualScale", "must be > 0, got " + residualScale);
+        require(!(residual && regression), "residual", "cannot be on for a regression model (it is the prior)");
         require(refiner != null, "refiner", "is missing");
         require(refiner.baseWidth() >= 1 && refiner.channelMultipliers() != null && !refiner.channelMultipliers().isEmpty(),
                 "refiner", "needs baseWidth >= 1 and at least one level");

@@ -10,6 +10,7 @@ import org.pdsynth.nifti.Geometry;
 import org.pdsynth.nifti.NiftiImage;
 import org.pdsynth.nifti.NiftiReader;
 import org.pdsynth.volume.Grid;
+import org.pdsynth.volume.SymmetricEigen3;
 
 /**
  * The template anatomy from MNI atlases in one folder (the layout {@code scripts/fetch-test-data}
@@ -166,7 +167,7 @@ final class AtlasAnatomy {
                             double ex = jhuDir[3 * ji], ey = jhuDir[3 * ji + 1], ez = jhuDir[3 * ji + 2];
                             sxx += ex * ex; sxy += ex * ey; sxz += ex * ez; syy += ey * ey; syz += ey * ez; szz += ez * ez;
                         }
-                        double[] e = Eigen3.principal(sxx, sxy, sxz, syy, syz, szz);
+                        double[] e = SymmetricEigen3.principal(sxx, sxy, sxz, syy, syz, szz);
                         dir[3 * i] = (float) e[0];
                         dir[3 * i + 1] = (float) e[1];
                         dir[3 * i + 2] = (float) e[2];

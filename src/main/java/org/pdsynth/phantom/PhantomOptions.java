@@ -86,6 +86,17 @@ public record PhantomOptions(Path outDir, int subjects, long seed, String grid, 
         return new PhantomOptions(outDir, subjects, seed, grid, timepoints, tr, directions, extraB0, bvalue, fmriSnr, v, atlasDir, anatomy, threads, writeTruth, model);
     }
 
+    /**
+     * The same cohort without thermal noise (fMRI and DWI SNR infinite): with the same seed and
+     * other options every subject has the same anatomy, disease parameters, brain mask, BOLD
+     * signals, drift and physiological fluctuations, and DWI tensors; only the thermal (fMRI) and
+     * Rician (DWI) noise is absent. The noise-free truth that fidelity and sharpness are measured
+     * against (docs/experiment.md).
+     */
+    public PhantomOptions noiseFree() {
+        return withFmriSnr(Double.POSITIVE_INFINITY).withDwiSnr(Double.POSITIVE_INFINITY);
+    }
+
     public PhantomOptions withAtlasDir(Path v) {
         return new PhantomOptions(outDir, subjects, seed, grid, timepoints, tr, directions, extraB0, bvalue, fmriSnr, dwiSnr, v, anatomy, threads, writeTruth, model);
     }

@@ -1,5 +1,7 @@
 package org.pdsynth.phantom;
 
+import org.pdsynth.volume.SymmetricEigen3;
+
 /**
  * Fibre directions from tract labels.
  *
@@ -79,7 +81,7 @@ final class TractDirections {
                         }
                     }
                     double mx = sx / cnt, my = sy / cnt, mz = sz / cnt;
-                    double[] e = Eigen3.principal(sxx / cnt - mx * mx, sxy / cnt - mx * my, sxz / cnt - mx * mz,
+                    double[] e = SymmetricEigen3.principal(sxx / cnt - mx * mx, sxy / cnt - mx * my, sxz / cnt - mx * mz,
                             syy / cnt - my * my, syz / cnt - my * mz, szz / cnt - mz * mz);
                     if (e[0] == 0 && e[1] == 0 && e[2] == 0) e = lone; // a lone voxel: no geometry, any direction
                     out[3 * i] = (float) e[0];

@@ -43,7 +43,9 @@ public final class DefaultModel {
         for (String f : ModelFolder.optionalSamplingFiles()) {
             try (InputStream in = DefaultModel.class.getResourceAsStream(RESOURCE + f)) {
                 if (in == null) continue;
-                Path tmp = Files.createTempFile(dir, "." + f, ".part");
+                Path target = dir.resolve(f);
+                Files.createDirectories(target.getParent());
+                Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(tmp, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }

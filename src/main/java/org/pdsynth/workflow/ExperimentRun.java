@@ -24,11 +24,14 @@ import org.pdsynth.diagnosis.SyntheticSet;
 import org.pdsynth.diffusion.AtlasWeightMap;
 import org.pdsynth.diffusion.Sampling;
 import org.pdsynth.diffusion.TrainSettings;
+import org.pdsynth.metrics.DiseasePattern;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.metrics.Montage;
+import org.pdsynth.metrics.TensorFit;
 import org.pdsynth.metrics.VolumeMetrics;
 import org.pdsynth.model.ModelConfig;
 import org.pdsynth.model.PredictionType;
+import org.pdsynth.nifti.GradientTable;
 import org.pdsynth.nifti.NiftiFiles;
 import org.pdsynth.nifti.NiftiReader;
 import org.pdsynth.volume.Cohort;
@@ -49,14 +52,15 @@ import org.pdsynth.volume.Volume;
  * {dwi,fmri}_synth.nii.gz} (the {@link CohortCompletion#outputFile} layout that {@code pds
  * diagnose} reads), {@code results.md}, {@code results.csv}, {@code per-subject.csv},
  * {@code diagnosis.csv}, {@code montage-<target>.png} (all methods) and
- * {@code montages/<method>-<target>.png} (truth beside one method), {@code regions.csv} and
- * {@code region-signal-<target>.png}.
+ * {@code montages/<method>-<target>.png} (truth beside one method), {@code regions.csv},
+ * {@code region-signal-<target>.png} and {@code pattern.csv} (disease-pattern effect sizes).
  *
  * <p>Conventions: test syntheses use the null label (the diagnosis protocols must not see the
  * label through the synthesis) and a fixed seed; the truth is the test subject's real scan
  * aligned to N channels on its own grid (intensity units of the modality); metrics per DESIGN 4.8
  * (per channel, scaled by the truth's range, then averaged), whole volume and inside the
- * subject's brain mask. The population template (voxelwise mean of the training subjects'
+ * subject's brain mask; then the metrics users need ({@link Measures}, {@link PatternScores}:
+ * against the noise-free twin when {@link Options#testNoiseFree()} is given; docs/experiment.md). The population template (voxelwise mean of the training subjects'
  * aligned scans) is reported as the trivial baseline. Restartable: a finished training (a
  * {@code stageN.done} marker) and an existing synthetic file are reused.
  */
@@ -73,26 +77,82 @@ public final class ExperimentRun {
      *                switches are applied; its prediction type is that of every diffusion method
      *                (the regression baseline has its own)
      * @param device  where the networks run: auto, cpu, gpu, gpu:N (null: the CPU)
+     * @param testNoiseFree manifest of the test cohort's noise-free twin ({@code pds simulate --noise-free}, same
+     *                seed), or null: fidelity, sharpness, FA and the disease pattern are then also measured
+     *                against the noise-free truth
+     * @param recipe  how the diffusion methods are trained and sampled (null: {@link Recipe#defaults()})
      */
     public record Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, SubjectAligner aligner,
-            ModelConfig network, String device) {
+            ModelConfig network, String device, Path testNoiseFree, Recipe recipe) {
         public Options {
             if (train == null || test == null || out == null || budget == null || aligner == null || network == null)
                 throw new IllegalArgumentException("train, test, out, budget, aligner and network are required");
         }
 
+        /** Without a noise-free twin. */
+        public Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, SubjectAligner aligner, ModelConfig network,
+                String device) {
+            this(train, test, out, budget, atlas, seed, aligner, network, device, null, Recipe.defaults());
+        }
+
+        /** The same options with the noise-free twin's manifest (null: none). */
+        public Options withTestNoiseFree(Path manifest) {
+            return new Options(train, test, out, budget, atlas, seed, aligner, network, device, manifest, recipe);
+        }
+
+        /** The same options with another recipe. */
+        public Options withRecipe(Recipe r) {
+            return new Options(train, test, out, budget, atlas, seed, aligner, network, device, testNoiseFree, r);
+        }
+
         /** The default 4 mm model grid, N = 8, the default network with the given prediction type, on the CPU. */
         public Options(Path train, Path test, Path out, Budget budget, Path atlas, long seed, PredictionType prediction) {
-            this(train, test, out, budget, atlas, seed, SubjectAligner.defaults(), ModelConfig.defaults().withPrediction(prediction), null);
+            this(train, test, out, budget, atlas, seed, SubjectAligner.defaults(), ModelConfig.defaults().withPrediction(prediction), null,
+                    null, Recipe.defaults());
         }
     }
 
-    /** Metrics of one method, subject and direction. */
-    public record Score(Method method, String subject, Diagnosis label, Modality target, MetricsReport report) {}
+    /**
+     * The training and sampling recipe of the diffusion methods (issue 12's options).
+     *
+     * @param residual      residual mode over the L1 regression U-Net of the same run
+     * @param lossWeighting per-noise-level loss weight (uniform, min_snr, min_snr_plus_one)
+     * @param sampler       sampler name (ddim, dpm++2m)
+     * @param samples       K, samples averaged for the mean (the one-sample method uses sample 0)
+     */
+    public record Recipe(boolean residual, String lossWeighting, String sampler, int samples) {
+        /** @throws IllegalArgumentException for an unknown weighting or sampler, or K &lt; 1 */
+        public Recipe {
+            org.pdsynth.diffusion.LossWeighting.parse(lossWeighting);
+            Sampling.Options.builder().optSampler(sampler).optSamples(samples).build();
+        }
 
-    /** Everything measured. {@code method == null} in a score marks the population template. */
+        /** No residual, uniform weighting, DDIM, one sample (the recipe before issue 12). */
+        public static Recipe defaults() {
+            return new Recipe(false, "uniform", "ddim", 1);
+        }
+    }
+
+    /** Row name of the test subjects' own (noisy) scans judged against their noise-free twins. */
+    public static final String NOISY_TRUTH = "truth (noisy scan)";
+
+    /**
+     * Metrics of one source, subject and direction.
+     *
+     * @param method   the method, or null for a baseline
+     * @param source   the row name: the method's title, {@link ResultsWriter#TEMPLATE} or {@link #NOISY_TRUTH}
+     * @param report   against the truth (the test scan); null for {@link #NOISY_TRUTH}
+     * @param measures against the noise-free truth when a twin is given (else the truth): fidelity, sharpness, FA
+     */
+    public record Score(Method method, String source, String subject, Diagnosis label, Modality target, MetricsReport report,
+            Measures measures) {}
+
+    /**
+     * Everything measured. {@code pattern}: disease-pattern agreement with the (noise-free) truth's per source and
+     * target ({@link PatternScores}).
+     */
     public record Results(List<Score> scores, Map<Method, List<DiagnosisReport>> diagnosis, DiagnosisReport realReal,
-            Map<String, Double> trainingSeconds, Path resultsMd) {}
+            Map<String, Double> trainingSeconds, Path resultsMd, Map<String, Map<Modality, DiseasePattern.Agreement>> pattern) {}
 
     private ExperimentRun() {}
 
@@ -108,6 +168,7 @@ public final class ExperimentRun {
                 if (s.fmri().toAbsolutePath().normalize().equals(t.fmri().toAbsolutePath().normalize()))
                     throw new IllegalArgumentException(o.test() + ": subject " + s.subject() + " uses the same fmri file as training subject "
                             + t.subject() + "; the test cohort must be disjoint from the training cohort");
+        if (o.testNoiseFree() != null) NoiseFreeTwin.check(o.testNoiseFree(), test);
         Path atlasFile = o.atlas() != null ? o.atlas() : o.train().toAbsolutePath().getParent().resolve("atlas.nii.gz");
         if (!Files.isRegularFile(atlasFile))
             throw new IllegalArgumentException(atlasFile + ": no atlas; the pattern-aware methods need one (--atlas, a label NIfTI with its .txt)");
@@ -132,13 +193,20 @@ public final class ExperimentRun {
         }
         Map<String, Img<FloatType>> masks = new LinkedHashMap<>();
         for (Subject s : test) if (s.mask() != null) masks.put(s.subject(), NiftiReader.read(s.mask()).data());
+        Map<String, Volume> clean = o.testNoiseFree() == null ? Map.of() : NoiseFreeTwin.aligned(o.testNoiseFree(), test, truth, seg);
+        Map<String, TensorFit> fits = tensorFits(test, seg, log);
         List<Score> scores = new ArrayList<>();
         Map<Method, Map<String, Img<FloatType>>> shown = new LinkedHashMap<>();
         for (Subject s : test) {
             Img<FloatType> mask = masks.get(s.subject());
             for (Modality target : Modality.values()) {
+                String key = s.subject() + "/" + target;
+                Img<FloatType> t = truth.get(key).data(), c = clean.containsKey(key) ? clean.get(key).data() : null;
+                TensorFit fit = target == Modality.DWI ? fits.get(s.subject()) : null;
                 Img<FloatType> tpl = template.get(target);
-                if (tpl != null) scores.add(new Score(null, s.subject(), s.label(), target, compare(truth.get(s.subject() + "/" + target).data(), tpl, mask)));
+                if (tpl != null)
+                    scores.add(new Score(null, ResultsWriter.TEMPLATE, s.subject(), s.label(), target, compare(t, tpl, mask), Measures.of(t, c, tpl, mask, fit)));
+                if (c != null) scores.add(new Score(null, NOISY_TRUTH, s.subject(), s.label(), target, null, Measures.of(t, c, t, mask, fit)));
             }
         }
         for (Method m : Method.values()) {
@@ -157,12 +225,14 @@ public final class ExperimentRun {
                         if (!Files.isRegularFile(file)) {
                             Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(),
                                     s.bval(), s.bvec(), s.mask(), from == Modality.FMRI ? s.dwi() : s.fmri(), null,
-                                    Sampling.Options.defaults().withSteps(o.budget().ddimSteps()).withSeed(o.seed())), null, cancel);
+                                    sampling(o, m)), null, cancel);
                             Synthesizer.write(res, file);
                         }
                         Img<FloatType> synthetic = NiftiReader.read(file).data();
-                        MetricsReport r = compare(truth.get(s.subject() + "/" + target).data(), synthetic, mask);
-                        scores.add(new Score(m, s.subject(), s.label(), target, r));
+                        String key = s.subject() + "/" + target;
+                        MetricsReport r = compare(truth.get(key).data(), synthetic, mask);
+                        scores.add(new Score(m, m.title(), s.subject(), s.label(), target, r, Measures.of(truth.get(key).data(),
+                                clean.containsKey(key) ? clean.get(key).data() : null, synthetic, mask, target == Modality.DWI ? fits.get(s.subject()) : null)));
                         if (k == 1) shown.computeIfAbsent(m, x -> new LinkedHashMap<>()).put(target.toString(), synthetic);
                     }
                     log.accept(String.format(Locale.ROOT, "%s: %d/%d %s synthesized and measured", m.key(), k, test.size(), s.subject()));
@@ -173,6 +243,8 @@ public final class ExperimentRun {
         Files.createDirectories(out);
         montages(out, test.get(0), truth, template, shown, seg.channels() / 2);
         RegionSignals.write(out, atlasFile, test, truth, shown.keySet().stream().toList(), out.resolve("synthetic"), seg.channels() / 2);
+        Map<String, Map<Modality, DiseasePattern.Agreement>> pattern = PatternScores.write(out, atlasFile, test, truth, clean,
+                shown.keySet().stream().toList(), out.resolve("synthetic"));
 
         // diagnosis: real/real once, then each method's synthetic set in the other protocols
         int folds = folds(test);
@@ -198,9 +270,17 @@ public final class ExperimentRun {
             }
         }
         double total = (System.nanoTime() - start) / 1e9;
-        Path md = ResultsWriter.write(out, o, train.size(), test.size(), scores, realReal, diag, seconds, total);
+        Path md = ResultsWriter.write(out, o, train.size(), test.size(), scores, realReal, diag, seconds, total, pattern,
+                seg.grouping() == Segmenter.DwiGrouping.DIRECTIONS);
         log.accept("results: " + md + String.format(Locale.ROOT, " (%.1f min)", total / 60));
-        return new Results(scores, diag, realReal, seconds, md);
+        return new Results(scores, diag, realReal, seconds, md, pattern);
+    }
+
+    /** How a method's test syntheses are drawn: the recipe's sampler and K samples (one for the single-sample method). */
+    static Sampling.Options sampling(Options o, Method m) {
+        Recipe rc = o.recipe() == null ? Recipe.defaults() : o.recipe();
+        return Sampling.Options.builder().optSteps(o.budget().ddimSteps()).optSeed(o.seed()).optSampler(rc.sampler())
+                .optSamples(m.singleSample() ? 1 : rc.samples()).optOutput(m.singleSample() ? Sampling.Output.SAMPLE : Sampling.Output.MEAN).build();
     }
 
     /** The model folder a method samples with. */
@@ -223,9 +303,10 @@ public final class ExperimentRun {
         Budget b = o.budget();
         ModelConfig cfg = o.network().with("baseWidth", b.width()).with("seed", o.seed())
                 .with("patternAware", m.patternAware()).with("regression", m.regression());
+        Recipe rc = o.recipe() == null ? Recipe.defaults() : o.recipe();
         TrainSettings ts = TrainSettings.defaults().with("steps", b.steps()).with("batchSize", b.batch()).with("learningRate", b.learningRate())
                 .with("warmupSteps", b.warmup()).with("checkpointEvery", Math.max(1, b.steps() / 4))
-                .with("logEvery", Math.max(1, b.steps() / 10));
+                .with("logEvery", Math.max(1, b.steps() / 10)).with("lossWeighting", m.regression() ? "uniform" : rc.lossWeighting());
         // the atlas-weighted loss comes with DA: the design's disease regions this atlas has
         List<String> weighted = new ArrayList<>();
         for (String r : AtlasWeightMap.DEFAULT_REGIONS)
@@ -236,7 +317,8 @@ public final class ExperimentRun {
                 + (m.patternAware() ? ", DA + weighted loss" : "") + ")" : "stage 2 (refiner)") + " into " + dir + (resume ? ", resuming" : ""));
         long t0 = System.nanoTime();
         TrainingRun.run(new TrainingRun.Options(o.train(), dir, cfg, ts, 0.0, o.seed(), resume, 0, 0, o.aligner(),
-                m.patternAware() ? atlas : null, weighted.isEmpty() ? null : weighted, List.of(stage), b.refinerSteps(), o.device()), line -> log.accept(m.folder() + ": " + line), cancel);
+                m.patternAware() ? atlas : null, weighted.isEmpty() ? null : weighted, List.of(stage), b.refinerSteps(), o.device(),
+                rc.residual() && !m.regression() ? modelFolder(o.out(), Method.L1_UNET) : null), line -> log.accept(m.folder() + ": " + line), cancel);
         checkCancel(cancel);
         double s = (System.nanoTime() - t0) / 1e9;
         seconds.put(m.folder() + "/stage" + stage, s);
@@ -263,6 +345,28 @@ public final class ExperimentRun {
 
     private static MetricsReport compare(Img<FloatType> truth, Img<FloatType> test, Img<FloatType> mask) {
         return mask == null ? VolumeMetrics.compare(truth, test) : VolumeMetrics.compare(truth, test, mask);
+    }
+
+    /**
+     * The tensor fit of each test subject's DWI channels (WLS, mean b-matrix per channel) when the
+     * DWI is aligned in direction grouping; empty otherwise (b-value segments mix b=0 and
+     * diffusion-weighted volumes: no tensor to fit).
+     */
+    private static Map<String, TensorFit> tensorFits(List<Subject> test, Segmenter seg, Consumer<String> log) throws IOException {
+        Map<String, TensorFit> fits = new LinkedHashMap<>();
+        if (seg.grouping() != Segmenter.DwiGrouping.DIRECTIONS) {
+            log.accept("FA/MD not measured: the DWI channels are b-value segments (align with dMRI grouping 'directions' for a tensor fit)");
+            return fits;
+        }
+        for (Subject s : test) {
+            GradientTable table = GradientTable.read(s.bval(), s.bvec());
+            try {
+                fits.put(s.subject(), TensorFit.ofGroups(table, seg.dwiGroups(table, s.dwi().toString()), TensorFit.Method.WLS));
+            } catch (IllegalArgumentException e) {
+                log.accept("FA/MD not measured for " + s.subject() + ": " + e.getMessage());
+            }
+        }
+        return fits;
     }
 
     /** Folds of the stratified cross-validation: at most 5, at most the smallest class present. */

@@ -12,16 +12,20 @@ package org.pdsynth.workflow;
  * @param folder     model folder (under OUT/models) of the network this method samples with;
  *                   a refined method shares it with its unrefined neighbour (the refiner is
  *                   stored beside the noise estimator and switched on or off at load time)
- * @param objective  {@code regression} or {@code epsilon}
+ * @param regression the one-step regression U-Net (else a diffusion network)
  * @param patternAware DA module (and atlas-weighted loss) on
  * @param refined    stage-2 refiner applied
+ *
+ * <p>{@link #PDS} reports the mean of the recipe's K samples (the posterior-mean estimate, best
+ * PSNR), {@link #PDS_SAMPLE} sample 0 of the same draw alone (what one realistic sample looks like).
  */
 public enum Method {
     L1_UNET("l1-unet", "L1 regression U-Net", "l1-unet", true, false, false),
     DDPM("ddpm", "conditional DDPM", "plain", false, false, false),
     PDS_NO_DA("pds-no-da", "PDS w/o DA", "plain", false, false, true),
     PDS_NO_TRMR("pds-no-trmr", "PDS w/o TR/MR", "pattern-aware", false, true, false),
-    PDS("pds", "PDS (full)", "pattern-aware", false, true, true);
+    PDS("pds", "PDS (full)", "pattern-aware", false, true, true),
+    PDS_SAMPLE("pds-sample", "PDS (one sample)", "pattern-aware", false, true, true);
 
     private final String key, title, folder;
     private final boolean regression, patternAware, refined;
@@ -58,5 +62,10 @@ public enum Method {
 
     public boolean refined() {
         return refined;
+    }
+
+    /** True for the method that reports one sample rather than the mean of K. */
+    public boolean singleSample() {
+        return this == PDS_SAMPLE;
     }
 }

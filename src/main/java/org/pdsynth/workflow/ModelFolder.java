@@ -36,6 +36,7 @@ import org.pdsynth.volume.SubjectAligner;
  *       training record (data, seed, steps, validation figures);</li>
  *   <li>{@code atlas.nii.gz} + {@code atlas.txt}: for a pattern-aware model, the atlas it was
  *       trained with on the model grid, so synthesis needs no atlas file from the user;</li>
+ *   <li>{@code prior/}: for a residual-mode model, its regression prior (a model folder);</li>
  *   <li>{@code refiner.params}: after stage 2, the refiner's EMA weights ({@link RefinerModel});
  *       applied after sampling when config {@code refiner.enabled} is on;</li>
  *   <li>{@code checkpoints/}: full training checkpoints, for {@code --resume} (optional).</li>
@@ -164,7 +165,8 @@ public final class ModelFolder {
 
     /** Files a model folder has for sampling when its model uses them (atlas, refiner). */
     public static List<String> optionalSamplingFiles() {
-        return List.of(Checkpoint.ATLAS, Checkpoint.ATLAS_LABELS, RefinerModel.FILE);
+        return List.of(Checkpoint.ATLAS, Checkpoint.ATLAS_LABELS, RefinerModel.FILE, Checkpoint.PRIOR + "/" + Checkpoint.CONFIG,
+                Checkpoint.PRIOR + "/" + Checkpoint.EMA, Checkpoint.PRIOR + "/" + DESCRIPTOR);
     }
 
     static String pretty(JsonObject o) {
@@ -187,7 +189,8 @@ public final class ModelFolder {
                 if (samplingFiles().contains(f)) throw new IllegalArgumentException(src + " is missing: " + from + " is not a trained PDS model folder");
                 continue;
             }
-            Path tmp = Files.createTempFile(dest, "." + f, ".part");
+            Files.createDirectories(dest.resolve(f).getParent());
+            Path tmp = Files.createTempFile(dest.resolve(f).getParent(), "." + dest.resolve(f).getFileName(), ".part");
             Files.copy(src, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, dest.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }

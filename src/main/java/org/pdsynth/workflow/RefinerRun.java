@@ -4,6 +4,7 @@ import org.pdsynth.diffusion.Checkpoint;
 import org.pdsynth.diffusion.DiffusionModel;
 import org.pdsynth.diffusion.RefinerModel;
 import org.pdsynth.diffusion.CheckpointStore;
+import org.pdsynth.diffusion.ResidualPairs;
 import org.pdsynth.diffusion.RefinerObjective;
 import org.pdsynth.diffusion.Trainer;
 import org.pdsynth.diffusion.TrainListener;
@@ -73,7 +74,8 @@ final class RefinerRun {
         Path ckpt = out.resolve(ModelFolder.CHECKPOINTS).resolve(CHECKPOINTS);
         try (DiffusionModel eps = ModelFolder.loadModel(out, o.device());
              RefinerModel refiner = RefinerModel.beside(eps.config(), eps.holder());
-             Trainer<RefinerObjective> rt = Trainer.refiner(eps, refiner, pairs, settings)) {
+             Trainer<RefinerObjective> rt = Trainer.refiner(eps, refiner,
+                     eps.config().residual() ? ResidualPairs.of(pairs, eps.prior(), eps.config().residualScale()) : pairs, settings)) {
             if (eps.config().regression())
                 throw new IllegalArgumentException(out + ": is a one-step regression model; stage 2 refines a diffusion model");
             ModelConfig.RefinerSettings r = eps.config().refiner();

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.pdsynth.diagnosis.DiagnosisReport;
 import org.pdsynth.diagnosis.Protocol;
+import org.pdsynth.metrics.DiseasePattern;
 import org.pdsynth.metrics.MetricsReport;
 import org.pdsynth.nifti.NiftiFiles;
 import org.pdsynth.volume.Modality;
@@ -16,9 +17,13 @@ import org.pdsynth.volume.Modality;
 /**
  * Writes an experiment's tables: {@code results.csv} (one row per method and direction: mean and
  * sample standard deviation over test subjects of PSNR dB, SSIM and MAE, whole volume and inside
- * the brain mask), {@code per-subject.csv}, {@code diagnosis.csv} (one row per method and
- * protocol) and {@code results.md} (the paper-shaped tables). The population template appears as
- * the first row, labelled "population template".
+ * the brain mask; then, inside the mask, PSNR/SSIM against the noise-free truth, the gradient and
+ * spectrum ratios, the FA and MD errors in white matter, and the disease-pattern correlation and
+ * relative error), {@code per-subject.csv}, {@code diagnosis.csv} (one row per method and
+ * protocol) and {@code results.md} (the paper-shaped tables and the metrics of docs/experiment.md).
+ * The population template appears as the first row, labelled "population template"; with a
+ * noise-free twin the test scans themselves follow as "truth (noisy scan)" (what a perfect
+ * single sample would score against the noise-free truth). Empty CSV cells: not measured.
  */
 final class ResultsWriter {
     static final String TEMPLATE = "population template";
@@ -42,14 +47,20 @@ final class ResultsWriter {
     }
 
     static Path write(Path out, ExperimentRun.Options o, int trainSubjects, int testSubjects, List<ExperimentRun.Score> scores,
-            DiagnosisReport realReal, Map<Method, List<DiagnosisReport>> diag, Map<String, Double> seconds, double totalSeconds)
-            throws IOException {
+            DiagnosisReport realReal, Map<Method, List<DiagnosisReport>> diag, Map<String, Double> seconds, double totalSeconds,
+            Map<String, Map<Modality, DiseasePattern.Agreement>> pattern, boolean directions) throws IOException {
         List<String> rows = new ArrayList<>();
         rows.add(TEMPLATE);
+        boolean twin = scores.stream().anyMatch(x -> x.source().equals(ExperimentRun.NOISY_TRUTH));
+        if (twin) rows.add(ExperimentRun.NOISY_TRUTH);
         for (Method m : Method.values()) rows.add(m.title());
         StringBuilder csv = new StringBuilder("method,direction,subjects,psnr_mean,psnr_std,ssim_mean,ssim_std,mae_mean,mae_std,"
-                + "psnr_mask_mean,psnr_mask_std,ssim_mask_mean,ssim_mask_std,mae_mask_mean,mae_mask_std\n");
-        StringBuilder per = new StringBuilder("method,subject,label,direction,psnr,ssim,mae,psnr_mask,ssim_mask,mae_mask\n");
+                + "psnr_mask_mean,psnr_mask_std,ssim_mask_mean,ssim_mask_std,mae_mask_mean,mae_mask_std,"
+                + "psnr_clean_mask_mean,psnr_clean_mask_std,ssim_clean_mask_mean,ssim_clean_mask_std,gradient_ratio_mean,gradient_ratio_std,"
+                + "spectrum_ratio_mean,spectrum_ratio_std,fa_error_wm_mean,fa_error_wm_std,md_error_wm_mean,md_error_wm_std,"
+                + "pattern_r,pattern_rel_error\n");
+        StringBuilder per = new StringBuilder("method,subject,label,direction,psnr,ssim,mae,psnr_mask,ssim_mask,mae_mask,"
+                + "psnr_clean_mask,ssim_clean_mask,gradient_ratio,spectrum_ratio,fa_error_wm,md_error_wm\n");
         StringBuilder md = new StringBuilder();
         md.append("# PDS experiment results\n\n");
         md.append(String.format(Locale.ROOT, "Budget `%s` (width %d, %d stage-1 steps, %d refiner steps, batch %d, lr %.3g, %d DDIM steps); "
@@ -67,35 +78,41 @@ final class ResultsWriter {
                 for (Modality target : new Modality[] {Modality.DWI, Modality.FMRI}) {
                     List<Double> p = new ArrayList<>(), s = new ArrayList<>();
                     for (ExperimentRun.Score sc : scores) {
-                        if (!name(sc).equals(row) || sc.target() != target) continue;
+                        if (!name(sc).equals(row) || sc.target() != target || sc.report() == null) continue;
                         MetricsReport r = masked && sc.report().masked() != null ? sc.report().masked() : sc.report();
                         p.add(r.psnr());
                         s.add(r.ssim());
                     }
                     line.append(p.isEmpty() ? " – | – |" : " " + Stat.of(p).pm("%.2f") + " | " + Stat.of(s).pm("%.4f") + " |");
                 }
-                md.append(line).append('\n');
+                if (p0(scores, row)) md.append(line).append('\n');
             }
             md.append('\n');
         }
+        UserTables.append(md, rows, scores, pattern, twin, directions);
         for (String row : rows) {
             for (Modality target : new Modality[] {Modality.DWI, Modality.FMRI}) {
                 List<MetricsReport> whole = new ArrayList<>(), mask = new ArrayList<>();
+                List<ExperimentRun.Score> all = new ArrayList<>();
                 for (ExperimentRun.Score sc : scores) {
                     if (!name(sc).equals(row) || sc.target() != target) continue;
+                    all.add(sc);
+                    if (sc.report() == null) continue;
                     whole.add(sc.report());
                     if (sc.report().masked() != null) mask.add(sc.report().masked());
                 }
-                if (whole.isEmpty()) continue;
-                csv.append(String.format(Locale.ROOT, "\"%s\",%s,%d,%s,%s%n", row, direction(target), whole.size(), stats(whole),
-                        mask.isEmpty() ? ",,,,," : stats(mask)));
+                if (all.isEmpty()) continue;
+                DiseasePattern.Agreement a = pattern.getOrDefault(row, Map.of()).get(target);
+                csv.append(String.format(Locale.ROOT, "\"%s\",%s,%d,%s,%s,%s,%s,%s%n", row, direction(target), all.size(),
+                        whole.isEmpty() ? ",,,,," : stats(whole), mask.isEmpty() ? ",,,,," : stats(mask), UserTables.csvStats(all),
+                        a == null ? "" : UserTables.num(a.correlation(), "%.4f"), a == null ? "" : UserTables.num(a.relativeError(), "%.4f")));
             }
         }
         for (ExperimentRun.Score sc : scores) {
-            MetricsReport r = sc.report(), k = r.masked();
-            per.append(String.format(Locale.ROOT, "\"%s\",%s,%s,%s,%.4f,%.6f,%.6f,%s%n", name(sc), sc.subject(), sc.label() == null ? "" : sc.label(),
-                    direction(sc.target()), r.psnr(), r.ssim(), r.mae(),
-                    k == null ? ",," : String.format(Locale.ROOT, "%.4f,%.6f,%.6f", k.psnr(), k.ssim(), k.mae())));
+            MetricsReport r = sc.report(), k = r == null ? null : r.masked();
+            per.append(String.format(Locale.ROOT, "\"%s\",%s,%s,%s,%s,%s,%s%n", name(sc), sc.subject(), sc.label() == null ? "" : sc.label(),
+                    direction(sc.target()), r == null ? ",," : String.format(Locale.ROOT, "%.4f,%.6f,%.6f", r.psnr(), r.ssim(), r.mae()),
+                    k == null ? ",," : String.format(Locale.ROOT, "%.4f,%.6f,%.6f", k.psnr(), k.ssim(), k.mae()), UserTables.csvCells(sc.measures())));
         }
 
         StringBuilder dcsv = new StringBuilder("method,protocol,replaced,subjects,folds,accuracy,chance_accuracy,macro_f1\n");
@@ -123,7 +140,7 @@ final class ResultsWriter {
         md.append("## Training time\n\n| Network / stage | seconds |\n|---|---|\n");
         for (Map.Entry<String, Double> e : seconds.entrySet()) md.append(String.format(Locale.ROOT, "| %s | %.0f |%n", e.getKey(), e.getValue()));
         md.append("\nFigures: `montage-dwi.png`, `montage-fmri.png` (all methods, first test subject), `montages/` (truth beside each "
-                + "method), `region-signal-dwi.png`, `region-signal-fmri.png` (numbers in `regions.csv`).\n");
+                + "method), `region-signal-dwi.png`, `region-signal-fmri.png` (numbers in `regions.csv`); effect sizes in `pattern.csv`.\n");
 
         NiftiFiles.writeAtomically(out.resolve("results.csv"), w -> w.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
         NiftiFiles.writeAtomically(out.resolve("per-subject.csv"), w -> w.write(per.toString().getBytes(StandardCharsets.UTF_8)));
@@ -134,7 +151,12 @@ final class ResultsWriter {
     }
 
     private static String name(ExperimentRun.Score s) {
-        return s.method() == null ? TEMPLATE : s.method().title();
+        return s.source();
+    }
+
+    /** True when the row has scores against the truth (the noisy-truth row has none). */
+    private static boolean p0(List<ExperimentRun.Score> scores, String row) {
+        return scores.stream().anyMatch(x -> x.source().equals(row) && x.report() != null);
     }
 
     private static String direction(Modality target) {

@@ -58,7 +58,11 @@ public final class Synthesizer implements AutoCloseable {
         }
     }
 
-    /** The synthesized volume and, with several samples, its voxelwise standard deviation (else null). */
+    /**
+     * The synthesized volume ({@code mean}: the mean of the M samples, or sample 0 when the request
+     * asks for {@code Sampling.Output.SAMPLE}) and, with several samples, the voxelwise standard
+     * deviation over all of them (else null).
+     */
     public record Output(Volume mean, Volume std, Modality target, AlignedSubject source) {}
 
     private Synthesizer(Path folder, ModelFolder.Descriptor d, DiffusionModel model, RefinerModel refiner) {
@@ -148,7 +152,7 @@ public final class Synthesizer implements AutoCloseable {
         Modality target = direction.target();
         Sampling.Result res = Sampling.sample(model, refiner, src.data(), direction, r.label(), r.sampling(), progress, cancel);
         IntensityMap map = descriptor.intensity(target);
-        Volume mean = aligner.restore(res.mean(), map, out, src.mask());
+        Volume mean = aligner.restore(res.output(r.sampling()), map, out, src.mask());
         Volume std = null;
         if (res.samples() > 1) {
             double[] lo = new double[map.channels()], hi = new double[map.channels()];

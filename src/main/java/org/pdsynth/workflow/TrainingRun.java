@@ -1,7 +1,10 @@
 package org.pdsynth.workflow;
 
 import org.pdsynth.diffusion.AtlasWeightMap;
+import org.pdsynth.diffusion.Checkpoint;
 import org.pdsynth.diffusion.CheckpointStore;
+import org.pdsynth.diffusion.PairSource;
+import org.pdsynth.diffusion.ResidualPairs;
 import org.pdsynth.diffusion.DenoiserObjective;
 import org.pdsynth.diffusion.RefinerModel;
 import org.pdsynth.diffusion.Sampling;
@@ -67,7 +70,7 @@ public final class TrainingRun {
      */
     public record Options(Path cohort, Path out, ModelConfig config, TrainSettings settings, double validationFraction,
             long splitSeed, boolean resume, int validationSubjects, int validationSteps, SubjectAligner aligner,
-            Atlas atlas, List<String> weightRegions, List<Integer> stages, int refinerSteps, String device) {
+            Atlas atlas, List<String> weightRegions, List<Integer> stages, int refinerSteps, String device, Path prior) {
         /**
          * @param atlas         label atlas on the aligner's grid (pattern-aware module and loss
          *                      weight map), or null
@@ -75,6 +78,8 @@ public final class TrainingRun {
          * @param stages        stages to run, from {1, 2}
          * @param refinerSteps  optimiser steps of stage 2 (0: the settings' steps)
          * @param device        where the networks run: auto, cpu, gpu, gpu:N (null: the CPU)
+         * @param prior         a trained regression model folder: residual mode (the diffusion learns
+         *                      x0 - mu(c) over its predictions; it is copied into OUT/prior), or null
          * @throws IllegalArgumentException for stages other than 1 and 2, or negative refiner steps
          */
         public Options {
@@ -89,7 +94,7 @@ public final class TrainingRun {
         public Options(Path cohort, Path out, ModelConfig config, TrainSettings settings, double validationFraction,
                 long splitSeed, boolean resume, int validationSubjects, int validationSteps, SubjectAligner aligner) {
             this(cohort, out, config, settings, validationFraction, splitSeed, resume, validationSubjects, validationSteps, aligner,
-                    null, null, List.of(1), 0, null);
+                    null, null, List.of(1), 0, null, null);
         }
     }
 
@@ -130,21 +135,31 @@ public final class TrainingRun {
         ModelConfig cfg = o.config().with("channels", train.channels()).with("gridZYX", List.of(zyx[0], zyx[1], zyx[2]));
         Path ckpt = o.out().resolve(ModelFolder.CHECKPOINTS);
         Files.createDirectories(o.out());
+        DiffusionModel prior = o.prior() == null ? null : ModelFolder.loadModel(o.prior(), o.device());
+        PairSource data = train;
+        if (prior != null) {
+            ModelConfig saved = o.resume() ? Checkpoint.readConfig(CheckpointStore.resolveLatest(ckpt)) : null;
+            ResidualPairs rp = ResidualPairs.of(train, prior, saved != null && saved.residual() ? saved.residualScale() : 0);
+            data = rp;
+            cfg = cfg.with("residual", true).with("residualScale", rp.scale());
+            log.accept(String.format(Locale.ROOT, "residual mode: prior %s, residual scale s = %.3g", o.prior(), rp.scale()));
+        }
         DiffusionModel fresh = null;
         Trainer<DenoiserObjective> trainer;
         if (o.resume()) {
-            trainer = Trainer.resumeDenoiser(ckpt, train, o.settings(), o.device());
+            trainer = Trainer.resumeDenoiser(ckpt, data, o.settings(), o.device());
             log.accept("resumed at step " + trainer.stepsDone() + " from " + CheckpointStore.resolveLatest(ckpt));
         } else {
             if (cfg.patternAware() && o.atlas() == null)
                 throw new IllegalArgumentException("model config 'patternAware' is on: give an atlas (--atlas) or turn it off");
             fresh = DiffusionModel.create(cfg, o.atlas(), o.device());
-            trainer = Trainer.denoiser(fresh, train, o.settings());
+            trainer = Trainer.denoiser(fresh, data, o.settings());
             log.accept(String.format(Locale.ROOT, "model: %,d parameters, grid (Z,Y,X) %s, N = %d; %d steps, batch %d; %s",
                     fresh.holder().parameterCount(), cfg.gridZYX(), cfg.channels(), o.settings().steps(), o.settings().batchSize(),
                     fresh.holder().device()));
         }
         DiffusionModel model = trainer.objective().model();
+        if (prior != null) model.setPrior(prior, true);
         try {
             if (o.atlas() != null && trainer.settings().lambdaWeight() > 0) {
                 float[] w = AtlasWeightMap.of(o.atlas(), o.weightRegions());
@@ -177,13 +192,14 @@ public final class TrainingRun {
             rec.add("train_subjects", ids(split.train()));
             rec.add("validation_subjects", ids(split.validation()));
             rec.addProperty("split_seed", o.splitSeed());
-            JsonObject data = phantomRecord(o.cohort());
-            if (data != null) rec.add("data", data);
+            JsonObject phantom = phantomRecord(o.cohort());
+            if (phantom != null) rec.add("data", phantom);
             rec.addProperty("steps_done", done);
             rec.add("settings", JsonParser.parseString(trainer.settings().toJson()));
             rec.addProperty("seconds", (System.nanoTime() - start) / 1e9);
             rec.addProperty("finished", Instant.now().toString());
             rec.add("validation", summary(results));
+            if (o.prior() != null) ModelFolder.copy(o.prior(), o.out().resolve(Checkpoint.PRIOR));
             ModelFolder.save(o.out(), model, trainer.ema(), new ModelFolder.Descriptor(o.aligner().grid(), o.aligner(),
                     train.populationMap(Modality.FMRI), train.populationMap(Modality.DWI), rec));
             log.accept("model written to " + o.out() + (done < o.settings().steps() ? " (stopped early at step " + done + ")" : ""));
@@ -219,7 +235,7 @@ public final class TrainingRun {
             TrainingPair p = val.get(i);
             for (Direction d : Direction.values()) {
                 if (cancel != null && cancel.getAsBoolean()) return out;
-                float[] truth = p.target(d);
+                float[] truth = p.clean(d);
                 float[] synth = Sampling.sample(model, refiner, p.source(d), d, p.label(), Sampling.Options.builder()
                         .optSteps(o.validationSteps()).optSeed(o.splitSeed() + i).build(), null, cancel).mean();
                 float[] template = train.template(d.target());

@@ -115,7 +115,7 @@ class SamplingTest extends SingleThreadTests {
                 () -> Sampling.sample(model, null, new float[3 * 512], Direction.FMRI_TO_DWI, null, Sampling.Options.defaults(), null, null));
         assertEquals("source volume has 1536 values, the model needs 1024 = 2 channels x 8x8x8 (Z, Y, X)", e.getMessage());
         assertEquals("sampling steps must be >= 1, got 0", assertThrows(IllegalArgumentException.class, () -> opts(0, 0).build()).getMessage());
-        assertEquals("unknown sampler 'euler' (known: ddim)",
+        assertEquals("unknown sampler 'euler' (known: ddim, dpm++2m)",
                 assertThrows(IllegalArgumentException.class, () -> opts(5, 0).optSampler("euler").build()).getMessage());
     }
 }

@@ -170,6 +170,31 @@ class PhantomCohortTest {
     }
 
     @Test
+    void noiseFreeTwinHasTheSameAnatomyWithoutTheNoise(@TempDir Path dir) throws Exception {
+        PhantomCohort.simulate(tiny(dir.resolve("clean")).noiseFree(), TinyGrid.MM8, null, null);
+        Map<String, String> a = hashes(cohort), b = hashes(dir.resolve("clean"));
+        for (String f : a.keySet()) {
+            if (f.endsWith("fmri.nii.gz") || f.endsWith("dwi.nii.gz") || f.equals("phantom.json")) assertNotEquals(a.get(f), b.get(f), f);
+            else assertEquals(a.get(f), b.get(f), f + ": masks, truth maps, labels and manifest are identical");
+        }
+        for (String m : List.of("fmri", "dwi")) {
+            float[] noisy = org.pdsynth.volume.VolumeArrays.copyOf(NiftiReader.read(cohort.resolve("sub-001/" + m + ".nii.gz")).data());
+            float[] clean = org.pdsynth.volume.VolumeArrays.copyOf(NiftiReader.read(dir.resolve("clean/sub-001/" + m + ".nii.gz")).data());
+            double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+            for (int i = 0; i < clean.length; i++) {
+                sx += clean[i];
+                sy += noisy[i];
+                sxx += (double) clean[i] * clean[i];
+                syy += (double) noisy[i] * noisy[i];
+                sxy += (double) clean[i] * noisy[i];
+            }
+            int n = clean.length;
+            double r = (sxy - sx * sy / n) / Math.sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
+            assertTrue(r > 0.97 && r < 1, m + ": the noisy scan is the clean one plus noise, r = " + r);
+        }
+    }
+
+    @Test
     void badArgumentsAreRejectedBeforeAnythingIsWritten(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("c");
         assertMessage("subjects must be >= 1, got 0", () -> PhantomCohort.simulate(tiny(out).withSubjects(0), null, null));

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.pdsynth.volume.SymmetricEigen3;
 
 /**
  * The HRF and the tensor signal against values computed by scipy and dipy
@@ -62,7 +63,7 @@ class PhysicsGoldenTest {
         for (int k = 0; k < 200; k++) {
             double[] m = new double[6];
             for (int i = 0; i < 6; i++) m[i] = r.gaussian();
-            double[] e = Eigen3.principal(m[0], m[1], m[2], m[3], m[4], m[5]);
+            double[] e = SymmetricEigen3.principal(m[0], m[1], m[2], m[3], m[4], m[5]);
             double[][] a = {{m[0], m[1], m[2]}, {m[1], m[3], m[4]}, {m[2], m[4], m[5]}};
             double[] ae = new double[3];
             for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) ae[i] += a[i][j] * e[j];

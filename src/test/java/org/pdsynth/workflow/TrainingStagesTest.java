@@ -80,7 +80,7 @@ class TrainingStagesTest {
         Atlas atlas = Atlas.boxes(GRID, 2, 2, 2);
         List<String> log = new ArrayList<>();
         TrainingRun.Options o = new TrainingRun.Options(csv, out, cfg, ts, 0.25, 5, false, 1, 2, aligner, atlas,
-                List.of("box_0_0_0", "box_1_1_1"), List.of(1, 2), 3, null);
+                List.of("box_0_0_0", "box_1_1_1"), List.of(1, 2), 3, null, null);
         List<TrainingRun.Validation> v = TrainingRun.run(o, log::add, null);
         assertEquals(2, v.size(), "one validation subject, both directions, with the refiner");
         assertTrue(log.stream().anyMatch(l -> l.startsWith("loss weight map: 2 regions, 432 of 1728 voxels")), String.join("\n", log));
@@ -97,18 +97,18 @@ class TrainingStagesTest {
 
         // stage 2 again on the saved model, resumed from its stage-2 checkpoint: nothing left to do at 3 steps
         log.clear();
-        TrainingRun.Options again = new TrainingRun.Options(csv, out, cfg, ts, 0.25, 5, true, 0, 2, aligner, null, null, List.of(2), 3, null);
+        TrainingRun.Options again = new TrainingRun.Options(csv, out, cfg, ts, 0.25, 5, true, 0, 2, aligner, null, null, List.of(2), 3, null, null);
         TrainingRun.run(again, log::add, null);
         assertTrue(log.stream().anyMatch(l -> l.equals("stage 2 resumed at step 3 from " + out.resolve("checkpoints").resolve("stage2"))),
                 String.join("\n", log));
 
         // stage 1 of a pattern-aware config without an atlas is a clear error
         TrainingRun.Options noAtlas = new TrainingRun.Options(csv, dir.resolve("m2"), cfg, ts, 0.25, 5, false, 0, 2, aligner, null, null,
-                List.of(1), 0, null);
+                List.of(1), 0, null, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingRun.run(noAtlas, log::add, null));
         assertEquals("model config 'patternAware' is on: give an atlas (--atlas) or turn it off", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new TrainingRun.Options(csv, out, cfg, ts, 0.25, 5, false, 0, 2, aligner,
-                null, null, List.of(3), 0, null));
+                null, null, List.of(3), 0, null, null));
         assertFalse(Files.exists(dir.resolve("m2").resolve(RefinerModel.FILE)));
     }
 }

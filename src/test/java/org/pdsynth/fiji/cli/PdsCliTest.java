@@ -111,6 +111,44 @@ class PdsCliTest {
         assertEquals(d, o.get("mae").getAsDouble(), 1e-6);
         assertEquals(10 * Math.log10(1 / (d * d)), o.get("psnr").getAsDouble(), 1e-4);
         assertEquals(1.0, o.get("data_range").getAsDouble());
+        // a constant offset changes no gradient and (after mean removal) no spectrum
+        assertEquals(1.0, o.getAsJsonObject("sharpness").get("gradient_ratio").getAsDouble(), 1e-4);
+        assertEquals(1.0, o.getAsJsonObject("sharpness").get("spectrum_ratio").getAsDouble(), 1e-4);
+        assertTrue(!o.has("microstructure"));
+        // with a gradient table: FA/MD of a real DWI against itself (small_64D tiled 2x2x2: SSIM needs >= 11 voxels per axis)
+        Img<FloatType> small = org.pdsynth.nifti.NiftiReader.read(org.pdsynth.TestData.file("small_64D.nii")).data();
+        Img<FloatType> tiled = ArrayImgs.floats(20, 20, 20, 65);
+        var tc = tiled.localizingCursor();
+        var sa = small.randomAccess();
+        while (tc.hasNext()) {
+            tc.fwd();
+            sa.setPosition(new long[] {tc.getLongPosition(0) % 10, tc.getLongPosition(1) % 10, tc.getLongPosition(2) % 10, tc.getLongPosition(3)});
+            tc.get().set(sa.get().get());
+        }
+        Path dwi = dir.resolve("dwi.nii");
+        NiftiWriter.write(dwi, tiled, g);
+        Result fa = run("metrics", "--reference", dwi.toString(), "--test", dwi.toString(), "--bval", org.pdsynth.TestData.file("small_64D.bval").toString(),
+                "--bvec", org.pdsynth.TestData.file("small_64D.bvec").toString(), "--json");
+        assertEquals(0, fa.code(), fa.err());
+        JsonObject m = JsonParser.parseString(fa.out()).getAsJsonObject().getAsJsonObject("microstructure");
+        assertEquals(0.0, m.get("fa_error_wm").getAsDouble());
+        assertTrue(m.get("wm_voxels").getAsLong() > 100 && m.get("fa_reference_wm").getAsDouble() > 0.2, m.toString());
+        // the same as 8 channels in direction grouping (what pds synthesize writes), fitted with the channels' mean b-matrices
+        org.pdsynth.nifti.GradientTable table = org.pdsynth.nifti.GradientTable.read(org.pdsynth.TestData.file("small_64D.bval"),
+                org.pdsynth.TestData.file("small_64D.bvec"));
+        org.pdsynth.volume.Segmenter seg = org.pdsynth.volume.Segmenter.defaults().withGrouping(org.pdsynth.volume.Segmenter.DwiGrouping.DIRECTIONS);
+        Path dwi8 = dir.resolve("dwi8.nii");
+        NiftiWriter.write(dwi8, seg.dwi(tiled, table, "tiled"), g);
+        Result fa8 = run("metrics", "--reference", dwi8.toString(), "--test", dwi8.toString(), "--bval", org.pdsynth.TestData.file("small_64D.bval").toString(),
+                "--bvec", org.pdsynth.TestData.file("small_64D.bvec").toString(), "--dwi-layout", "directions", "--json");
+        assertEquals(0, fa8.code(), fa8.err());
+        JsonObject m8 = JsonParser.parseString(fa8.out()).getAsJsonObject().getAsJsonObject("microstructure");
+        assertEquals(0.0, m8.get("fa_error_wm").getAsDouble());
+        // FA of the 8 channels is close to FA of all 65 volumes (mean b-matrices keep the directional contrast)
+        assertEquals(m.get("fa_reference_wm").getAsDouble(), m8.get("fa_reference_wm").getAsDouble(), 0.05);
+        Result half = run("metrics", "--reference", dwi.toString(), "--test", dwi.toString(), "--bval", org.pdsynth.TestData.file("small_64D.bval").toString());
+        assertEquals(1, half.code());
+        assertTrue(half.err().contains("--bval and --bvec"), half.err());
         Result bad = run("metrics", "--reference", dir.resolve("ref.nii").toString(), "--test", dir.resolve("nope.nii").toString());
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("nope.nii"), bad.err());
