@@ -153,7 +153,8 @@ public final class ModelFolder {
             return Checkpoint.loadModel(dir, true, device);
         } catch (IllegalArgumentException e) {
             // e.g. an atlas whose grid is not config.json's: the message names neither the folder nor the file
-            if (e.getMessage() != null && e.getMessage().contains(dir.toString())) throw e;
+            // (a device the machine lacks is not the folder's fault: that message stays as it is)
+            if (e.getMessage() == null || e.getMessage().contains(dir.toString()) || e.getMessage().startsWith("device ")) throw e;
             throw new IllegalArgumentException(dir + ": " + e.getMessage(), e);
         }
     }
