@@ -499,6 +499,27 @@ class BadInputTest {
         assertEquals(-20 * Math.log10(dd), o.get("psnr").getAsDouble(), 1e-9);
     }
 
+    @Test
+    void aBrokenModelFolderIsNamed() throws Exception {
+        // the shipped model copied, then (1) its atlas truncated, (2) its config's grid not the atlas's
+        Path demo = org.pdsynth.workflow.DefaultModel.resolve(null);
+        Path in = series("f.nii", 8);
+        Path m1 = dir.resolve("model-atlas");
+        org.pdsynth.workflow.ModelFolder.copy(demo, m1);
+        Path atlas = m1.resolve("atlas.nii.gz");
+        byte[] a = Files.readAllBytes(atlas);
+        Files.write(atlas, Arrays.copyOf(a, a.length / 2));
+        assertOneLine(errorLine(run("synthesize", "--model", m1.toString(), "--from", "fmri", "--input", in.toString(), "--steps", "2")), 1,
+                "pds synthesize: " + atlas + ": gzip stream is corrupt or truncated");
+        Path m2 = dir.resolve("model-grid");
+        org.pdsynth.workflow.ModelFolder.copy(demo, m2);
+        Path cfg = m2.resolve("config.json");
+        Files.writeString(cfg, Files.readString(cfg).replaceFirst("\"gridZYX\": \\[\\s*48,\\s*56,\\s*48\\s*\\]", "\"gridZYX\": [24, 28, 24]"));
+        Result r = errorLine(run("synthesize", "--model", m2.toString(), "--from", "fmri", "--input", in.toString(), "--steps", "2"));
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("pds synthesize: " + m2), r.err());
+    }
+
     /** Usage errors print the usage after the one error line: keep the error line. */
     static Result firstLine(Result r) {
         return new Result(r.code(), r.out(), r.err().lines().findFirst().orElse("") + "\n");
