@@ -22,9 +22,11 @@ Writes
       probabilities of test rows.
   src/test/resources/golden/diagnosis-aal-4mm.json
       Voxel count per AAL label on the 4 mm MNI model grid (48 x 56 x 48, affine
-      [[-4,0,0,94],[0,4,0,-128],[0,0,4,-76]]) after nearest-neighbour resampling with the
-      project's stated rule: p = inv(A_src) A_grid (i, j, k, 1); inside when
-      -0.5 - 1e-6 <= p < n - 0.5 + 1e-6 on every axis; index floor(p + 0.5); outside -> 0.
+      [[-4,0,0,94],[0,4,0,-128],[0,0,4,-76]]) after nearest-neighbour resampling by nibabel
+      (nibabel.processing.resample_from_to(img, (dims, affine), order=0, mode="constant", cval=0),
+      i.e. scipy.ndimage.affine_transform): an independent implementation, not the project's rule
+      written again. (On this pair of grids every target voxel centre falls exactly on a source
+      voxel centre, so no tie-breaking convention can make the two differ.)
 """
 import hashlib
 import json
@@ -147,21 +149,13 @@ def aal_counts():
     path = os.path.join(data_dir, "aal.nii.gz")
     if not os.path.exists(path):
         sys.exit(path + " missing: run scripts/fetch-test-data")
+    import nibabel.processing
     img = nib.load(path)
-    lab = np.asarray(img.dataobj).astype(np.float64)
     grid_aff = np.array([[-4.0, 0, 0, 94], [0, 4.0, 0, -128], [0, 0, 4.0, -76], [0, 0, 0, 1]])
     dims = (48, 56, 48)
-    m = np.linalg.inv(img.affine) @ grid_aff
-    ii, jj, kk = np.meshgrid(*[np.arange(n) for n in dims], indexing="ij")
-    pts = np.stack([ii.ravel(), jj.ravel(), kk.ravel(), np.ones(ii.size)])
-    p = (m @ pts)[:3]
-    inside = np.ones(p.shape[1], dtype=bool)
-    idx = []
-    for a in range(3):
-        n = lab.shape[a]
-        inside &= (p[a] >= -0.5 - 1e-6) & (p[a] < n - 0.5 + 1e-6)
-        idx.append(np.clip(np.floor(p[a] + 0.5).astype(int), 0, n - 1))
-    vals = np.where(inside, lab[idx[0], idx[1], idx[2]], 0).astype(int)
+    src = nib.Nifti1Image(np.asarray(img.dataobj).astype(np.float64), img.affine)
+    out = nibabel.processing.resample_from_to(src, (dims, grid_aff), order=0, mode="constant", cval=0)
+    vals = np.rint(np.asarray(out.dataobj)).astype(int).ravel()
     counts = np.bincount(vals, minlength=117)
     names = {}
     with open(os.path.join(data_dir, "aal.nii.txt")) as f:

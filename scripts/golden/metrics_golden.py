@@ -14,7 +14,9 @@ stored in the files), then
   ssim = skimage.metrics.structural_similarity(ref_s, test_s, gaussian_weights=True, sigma=1.5,
                                                 use_sample_covariance=False, data_range=1)
   mae  = mean |ref_s - test_s|
-each averaged over channels; masked: psnr/mae over mask voxels (mask != 0), ssim = mean of
+ssim and mae averaged over channels, psnr = peak_signal_noise_ratio of the scaled channels stacked
+into one array (the MSE pooled over channels, not a mean of channel PSNRs; per-channel values
+listed beside it); masked: psnr/mae over mask voxels (mask != 0), ssim = mean of
 skimage's full SSIM map (full=True) over mask voxels at least pad = 5 voxels from every border.
 
 To add a case: write a function case_<name>(rng) returning dict(ref=, test=, mask= or None) with
@@ -35,7 +37,8 @@ SEED = 20240611
 CONVENTIONS = ("per channel s = (v - min_ref) / (max_ref - min_ref), reference channel range over the whole"
                " volume; psnr = skimage peak_signal_noise_ratio(data_range=1); ssim = skimage"
                " structural_similarity(gaussian_weights=True, sigma=1.5, use_sample_covariance=False,"
-               " data_range=1); mae = mean |ref_s - test_s|; averaged over channels; masked: psnr/mae over"
+               " data_range=1); mae = mean |ref_s - test_s|; ssim, mae averaged over channels, psnr of all"
+               " channels stacked (pooled MSE); masked: psnr/mae over"
                " mask != 0, ssim = mean of the full SSIM map over mask voxels >= 5 voxels from every border")
 OUT_DIR = "src/test/resources/golden/metrics"
 OUT_JSON = "src/test/resources/golden/metrics-golden.json"
@@ -101,7 +104,19 @@ def case_offset_14x15x16x4(rng):
     return dict(ref=ref, test=test, mask=ellipsoid_mask(shape, 0.35, centre=0.6))
 
 
-CASES = [case_noise_16x18x20, case_blur_13x13x13, case_edge_11x12x13, case_offset_14x15x16x4]
+def case_one_equal_channel_14x14x14x3(rng):
+    """Channel 1 of the test equals the reference (its PSNR is +Infinity), the others do not: the
+    pooled PSNR is finite (a mean of channel PSNRs would be +Infinity, claiming equality)."""
+    shape = (14, 14, 14)
+    ref = np.stack([smooth_field(rng, shape, 1.2, 10.0, 100.0) for _ in range(3)], axis=-1)
+    test = ref.copy()
+    for c in (0, 2):
+        test[..., c] = (ref[..., c] + rng.normal(0, 2.0, shape)).astype(np.float32)
+    return dict(ref=ref, test=test, mask=ellipsoid_mask(shape, 0.3, centre=0.6))
+
+
+CASES = [case_noise_16x18x20, case_blur_13x13x13, case_edge_11x12x13, case_offset_14x15x16x4,
+         case_one_equal_channel_14x14x14x3]
 
 
 def save(arr, path):
@@ -120,24 +135,32 @@ def channel_metrics(ref, test, mask):
     r = (ref - lo) / (hi - lo)
     t = (test - lo) / (hi - lo)
     ssim, smap = structural_similarity(r, t, full=True, **SSIM_ARGS)
-    whole = dict(psnr=float(peak_signal_noise_ratio(r, t, data_range=1.0)), ssim=float(ssim),
-                 mae=float(np.mean(np.abs(r - t))))
+    whole = dict(psnr=psnr(r, t), ssim=float(ssim), mae=float(np.mean(np.abs(r - t))), scaled=(r, t))
     if mask is None:
         return whole, None
     m = mask != 0
     interior = np.zeros_like(m)
     interior[PAD:-PAD, PAD:-PAD, PAD:-PAD] = True
-    masked = dict(psnr=float(peak_signal_noise_ratio(r[m], t[m], data_range=1.0)),
+    masked = dict(psnr=psnr(r[m], t[m]),
                   ssim=float(smap[m & interior].mean()),
-                  mae=float(np.mean(np.abs(r[m] - t[m]))))
+                  mae=float(np.mean(np.abs(r[m] - t[m]))), scaled=(r[m], t[m]))
     masked["voxels"] = int(m.sum())
     masked["ssim_voxels"] = int((m & interior).sum())
     return whole, masked
 
 
+def psnr(r, t):
+    """skimage's PSNR; None (JSON null) where it is +Infinity (equal arrays: skimage divides by 0)."""
+    if np.array_equal(r, t):
+        return None
+    return float(peak_signal_noise_ratio(r, t, data_range=1.0))
+
+
 def report(per_channel):
+    # PSNR of the whole array: the scaled channels stacked, i.e. the MSE pooled over channels
+    pooled = psnr(np.stack([c["scaled"][0] for c in per_channel], -1), np.stack([c["scaled"][1] for c in per_channel], -1))
     return dict(data_range=1.0,
-                psnr=float(np.mean([c["psnr"] for c in per_channel])),
+                psnr=pooled,
                 ssim=float(np.mean([c["ssim"] for c in per_channel])),
                 mae=float(np.mean([c["mae"] for c in per_channel])),
                 channels=[dict(channel=i, psnr=c["psnr"], ssim=c["ssim"], mae=c["mae"])

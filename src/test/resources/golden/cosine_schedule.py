@@ -1,5 +1,11 @@
 """Golden values of the cosine noise schedule, computed with numpy (float64).
 
+The formula as the paper defines it (Nichol & Dhariwal 2021, "Improved Denoising Diffusion
+Probabilistic Models", arXiv:2102.09672, eq. 17 and the text after it: alpha_bar_t = f(t)/f(0),
+f(t) = cos^2((t/T + s)/(1 + s) * pi/2), beta_t = 1 - alpha_bar_t/alpha_bar_{t-1} clipped at 0.999,
+s = 0.008), written from the paper, not from our Java code. The paper's steps t = 1..T are the
+rows t - 1 = 0..T-1 below (our 0-based step index).
+
 Command (from the repository root):
   /usr/bin/python3 src/test/resources/golden/cosine_schedule.py > src/test/resources/golden/cosine_schedule_T1000.csv
 

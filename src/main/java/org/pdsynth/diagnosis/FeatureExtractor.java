@@ -98,7 +98,7 @@ public final class FeatureExtractor {
         while (data.numDimensions() > 4) data = Views.hyperSlice(data, data.numDimensions() - 1, 0);
         Img<FloatType> onGrid;
         try {
-            onGrid = Resampler.trilinear(data, img.geometry(), aligner.grid());
+            onGrid = Resampler.trilinear(data, img.geometry().requireUsable(file), aligner.grid());
         } catch (IllegalArgumentException e) {
             throw new NiftiFormatException(file, e.getMessage(), e);
         }

@@ -53,6 +53,9 @@ public final class Protocols {
      * features for the modalities in {@code synthetic} where the set has the subject's file.
      *
      * @param skipped receives "id: reason" for subjects left out
+     * @throws IOException after trying every subject, when any subject's files could not be read
+     *     or used: one line naming each failed subject with its file and reason (a classification
+     *     without them would silently change the cohort)
      */
     public static CohortFeatures extract(Cohort real, SyntheticSet synth, Set<Modality> synthetic, DiagnosisOptions options,
             List<String> skipped, Progress progress) throws IOException {
@@ -65,6 +68,7 @@ public final class Protocols {
                         + ": no synthetic subject id matches a cohort subject");
         }
         List<SubjectFeatures> feats = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         int n = real.size(), done = 0;
         for (Subject s : real.subjects()) {
             progress.update("features", done++, n);
@@ -78,9 +82,15 @@ public final class Protocols {
             }
             Path fs = synthetic.contains(Modality.FMRI) ? synth.file(s.subject(), Modality.FMRI) : null;
             Path ds = synthetic.contains(Modality.DWI) ? synth.file(s.subject(), Modality.DWI) : null;
-            feats.add(fx.extract(s, fs, ds));
+            try {
+                feats.add(fx.extract(s, fs, ds));
+            } catch (IOException | RuntimeException e) {
+                failed.add(s.subject() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage().strip().replace('\n', ' ')));
+            }
         }
         progress.update("features", n, n);
+        if (!failed.isEmpty())
+            throw new IOException(failed.size() + " of " + n + " subjects failed: " + String.join("; ", failed));
         int c = options.aligner().segmenter().channels();
         return new CohortFeatures(options.atlas(), c, c, feats);
     }

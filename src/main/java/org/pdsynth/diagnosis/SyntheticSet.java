@@ -1,7 +1,7 @@
 package org.pdsynth.diagnosis;
 
+import org.pdsynth.nifti.NiftiFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +109,7 @@ public final class SyntheticSet {
     private static SyntheticSet readManifest(Path csv) throws IOException {
         List<Csv.Row> rows;
         try {
-            rows = Csv.parse(Files.readString(csv, StandardCharsets.UTF_8));
+            rows = Csv.parse(NiftiFiles.readUtf8(csv));
         } catch (Csv.SyntaxException e) {
             throw new NiftiFormatException(csv, "line " + e.line + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package org.pdsynth.diffusion;
 
+import org.pdsynth.nifti.NiftiFiles;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -109,7 +110,7 @@ public final class Checkpoint {
     public static ModelConfig readConfig(Path dir) throws IOException {
         Path f = dir.resolve(CONFIG);
         try {
-            return ModelConfig.fromJson(Files.readString(f, StandardCharsets.UTF_8));
+            return ModelConfig.fromJson(NiftiFiles.readUtf8(f));
         } catch (NoSuchFileException e) {
             throw new ParamsFile.ParamsFormatException(f, "is missing (not a model or checkpoint folder?)");
         } catch (IllegalArgumentException e) {
@@ -140,7 +141,7 @@ public final class Checkpoint {
     public static State readState(Path dir) throws IOException {
         Path f = dir.resolve(STATE);
         try {
-            State s = GSON.fromJson(Files.readString(f, StandardCharsets.UTF_8), State.class);
+            State s = GSON.fromJson(NiftiFiles.readUtf8(f), State.class);
             if (s == null || s.formatVersion() != 1 || s.settings() == null) throw new ParamsFile.ParamsFormatException(f, "is not a PDS checkpoint state (formatVersion 1)");
             return s;
         } catch (NoSuchFileException e) {

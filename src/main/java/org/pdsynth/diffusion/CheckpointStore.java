@@ -62,6 +62,6 @@ public final class CheckpointStore {
         if (Files.exists(dir.resolve(Checkpoint.STATE))) return dir;
         Path latest = dir.resolve(LATEST);
         if (!Files.exists(latest)) throw new ParamsFile.ParamsFormatException(dir, "is not a checkpoint folder (no state.json and no 'latest' file)");
-        return dir.resolve(Files.readString(latest, StandardCharsets.UTF_8).trim());
+        return dir.resolve(org.pdsynth.nifti.NiftiFiles.readUtf8(latest).trim());
     }
 }

@@ -49,7 +49,7 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
             required = false, persist = false)
     private int samples = 1;
 
-    @Parameter(label = "Seed", description = "seed of the initial noise (same seed, same output)", required = false, persist = false)
+    @Parameter(label = "Seed", description = "seed of the initial noise (same seed, same output: bit for bit with one PyTorch thread, to the last bits with several)", required = false, persist = false)
     private long seed = 1;
 
     @Parameter(label = "Sampler", description = "ddim (Song et al. 2021) or dpm++2m (DPM-Solver++(2M), Lu et al. 2022: as good in fewer steps)",
@@ -60,7 +60,7 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
             + "(realistic texture); the std map is over all samples either way", choices = {"mean", "sample"}, required = false, persist = false)
     private String output = "mean";
 
-    @Parameter(label = "eta", description = "DDIM stochasticity (0 = deterministic)", required = false, persist = false)
+    @Parameter(label = "eta", description = "DDIM stochasticity (0 = deterministic)", min = "0", required = false, persist = false)
     private double eta = 0;
 
     @Parameter(label = "Label", description = "diagnosis to condition on", choices = {"none", "NC", "MCI", "AD"},
@@ -93,6 +93,10 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
     @Override
     public void run() {
         try {
+            OutputGuard guard = new OutputGuard().input("--input", input).input("--bval", bval).input("--bvec", bvec)
+                    .input("--mask", mask).input("--like", like);
+            guard.check("--out", out);
+            if (out != null && samples > 1) guard.check("--out (its _std file)", Synthesizer.stdPath(out.toPath()));
             Modality src = from();
             Diagnosis dx = "none".equalsIgnoreCase(label) || label == null ? null : Diagnosis.parse(label);
             Sampling.Options opts = Sampling.Options.builder().optSteps(steps).optSamples(samples).optSeed(seed)
@@ -102,11 +106,15 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
             try (Synthesizer s = Synthesizer.load(org.pdsynth.workflow.DefaultModel.resolve(model), refine, device)) {
                 status("PDS: aligning " + input.getName());
                 Synthesizer.Output o = s.synthesize(req, (d, t) -> progress(d, t, "PDS: sampling step " + d + "/" + t), cancelled());
-                if (out != null) Synthesizer.write(o, out.toPath());
+                // everything that can fail happens before the output is written
                 String name = o.target() == Modality.DWI ? "synthetic-dwi" : "synthetic-fmri";
-                synthetic = ImagePlusConverter.toImagePlus(o.mean().data(), o.mean().geometry(), name, FourthAxis.CHANNEL);
-                if (o.std() != null)
-                    uncertainty = ImagePlusConverter.toImagePlus(o.std().data(), o.std().geometry(), name + "-std", FourthAxis.CHANNEL);
+                ImagePlus mean = ImagePlusConverter.toImagePlus(o.mean().data(), o.mean().geometry(), name, FourthAxis.CHANNEL);
+                ImagePlus std = o.std() == null ? null
+                        : ImagePlusConverter.toImagePlus(o.std().data(), o.std().geometry(), name + "-std", FourthAxis.CHANNEL);
+                if (out != null) Synthesizer.write(o, out.toPath());
+                synthetic = mean;
+                uncertainty = std;
+                completed();
                 report = String.format(Locale.ROOT, "synthesized %s from %s (%s): %d channels on %s, %d DDIM steps, %d sample(s)%s",
                         o.target().name().toLowerCase(Locale.ROOT), src.name().toLowerCase(Locale.ROOT), input,
                         o.mean().channels(), java.util.Arrays.toString(o.mean().grid().dims()), steps, samples,

@@ -6,6 +6,7 @@ import java.util.Locale;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 import org.pdsynth.fiji.ImagePlusConverter.FourthAxis;
+import org.pdsynth.nifti.Geometry;
 import org.pdsynth.nifti.GradientTable;
 import org.pdsynth.nifti.NiftiImage;
 import org.pdsynth.nifti.NiftiReader;
@@ -35,7 +36,7 @@ public class AlignCommand extends PdsCommand {
     @Parameter(label = "Channels N", min = "1", required = false, persist = false)
     private int channels = Segmenter.DEFAULT_CHANNELS;
 
-    @Parameter(label = "fMRI dummy volumes to skip", required = false, persist = false)
+    @Parameter(label = "fMRI dummy volumes to skip", min = "0", required = false, persist = false)
     private int skip = 0;
 
     @Parameter(label = "dMRI grouping", choices = {"bvalue", "directions"}, required = false, persist = false)
@@ -53,16 +54,21 @@ public class AlignCommand extends PdsCommand {
     @Override
     public void run() {
         try {
+            new OutputGuard().input("--input", input).input("--bval", bval).input("--bvec", bvec).check("--out", out);
             NiftiImage img = NiftiReader.read(input.toPath());
+            // everything that can fail happens before the output is written
+            Geometry g = img.geometry().requireUsable(input.toPath()).withTr(Double.NaN);
             Segmenter seg = new Segmenter(channels, skip, Segmenter.DwiGrouping.parse(dwiGrouping));
             boolean dwi = bval != null;
-            if (dwi && bvec == null) throw new IllegalArgumentException(input + ": a DWI input needs bvec as well as bval");
+            if (dwi && bvec == null) throw new UsageError(input + ": a DWI input needs bvec as well as bval");
             Img<FloatType> a = dwi ? seg.dwi(img.data(), GradientTable.read(bval.toPath(), bvec.toPath()), input.toString())
                     : seg.fmri(img.data(), input.toString());
-            if (out != null) NiftiWriter.write(out.toPath(), a, img.geometry().withTr(Double.NaN));
-            aligned = ImagePlusConverter.toImagePlus(a, img.geometry().withTr(Double.NaN), img.baseName() + "-" + channels + "ch", FourthAxis.CHANNEL);
+            ImagePlus imp = ImagePlusConverter.toImagePlus(a, g, img.baseName() + "-" + channels + "ch", FourthAxis.CHANNEL);
+            if (out != null) NiftiWriter.write(out.toPath(), a, g);
+            aligned = imp;
+            completed();
             report = String.format(Locale.ROOT, "%s (%s, %d volumes) -> %d channels%s", input, dwi ? "dwi" : "fmri",
-                    img.data().dimension(3), channels, out == null ? "" : "; wrote " + out);
+                    img.data().numDimensions() > 3 ? img.data().dimension(3) : 1, channels, out == null ? "" : "; wrote " + out);
         } catch (Exception e) {
             throw failure(e);
         }

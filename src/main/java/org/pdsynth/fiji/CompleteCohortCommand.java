@@ -55,11 +55,16 @@ public class CompleteCohortCommand extends PdsCommand {
             int[] sh = CohortCompletion.parseShard(shard);
             CohortCompletion.Options o = new CohortCompletion.Options(cohort.toPath(), out.toPath(), sh[0], sh[1], all, useLabels,
                     Sampling.Options.builder().optSteps(steps).optSeed(seed).build());
+            org.pdsynth.volume.Cohort.read(cohort.toPath()); // a bad manifest fails before the model loads
             try (Synthesizer s = Synthesizer.load(DefaultModel.resolve(model), true, device)) {
                 List<CohortCompletion.Item> items = CohortCompletion.run(o, s, line -> status("PDS complete: " + line), cancelled());
                 long written = items.stream().filter(i -> i.status().equals("written")).count();
+                long failed = items.stream().filter(CohortCompletion.Item::failed).count();
+                String failures = CohortCompletion.failures(items);
+                // every subject was tried; any failure makes the run fail, naming each subject and reason
+                if (failures != null) throw new IllegalStateException("shard " + shard + ": " + written + " volumes written; " + failures);
                 report = String.format(Locale.ROOT, "shard %s: %d volumes written, %d already there; outputs in %s", shard, written,
-                        items.size() - written, out);
+                        items.size() - written - failed, out);
             }
         } catch (CancellationException e) {
             cancel("cancelled");

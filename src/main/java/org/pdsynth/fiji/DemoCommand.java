@@ -24,10 +24,10 @@ public class DemoCommand extends PdsCommand {
             style = "directory", required = false, persist = false)
     private File model;
 
-    @Parameter(label = "Quick training steps", description = "when no model is available", required = false, persist = false)
+    @Parameter(label = "Quick training steps", min = "1", description = "when no model is available", required = false, persist = false)
     private int trainSteps = 150;
 
-    @Parameter(label = "DDIM steps", required = false, persist = false)
+    @Parameter(label = "DDIM steps", min = "2", required = false, persist = false)
     private int steps = 50;
 
     @Parameter(type = ItemIO.OUTPUT, label = "Demo summary")

@@ -53,7 +53,7 @@ public class DiagnoseCommand extends PdsCommand {
     @Parameter(label = "Seed", description = "seed of the fold assignment", required = false, persist = false)
     private long seed = 0;
 
-    @Parameter(label = "L2 lambda", description = "penalty: mean cross-entropy + lambda/2 ||W||^2", required = false, persist = false)
+    @Parameter(label = "L2 lambda", min = "0", description = "penalty: mean cross-entropy + lambda/2 ||W||^2", required = false, persist = false)
     private double lambda = 0.1;
 
     @Parameter(label = "Results CSV", description = "write one row per protocol", style = "save", required = false, persist = false)
@@ -68,6 +68,7 @@ public class DiagnoseCommand extends PdsCommand {
     @Override
     public void run() {
         try {
+            new OutputGuard().input("--cohort", cohort).input("--atlas", atlas).input("--synthetic", synthetic).check("--csv", csv);
             Path manifest = cohort.toPath();
             Path atlasFile = atlas != null ? atlas.toPath() : manifest.toAbsolutePath().getParent().resolve("atlas.nii.gz");
             if (!Files.isRegularFile(atlasFile))

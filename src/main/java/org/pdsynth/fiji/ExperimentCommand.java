@@ -36,7 +36,7 @@ public class ExperimentCommand extends PdsCommand {
             choices = {"small", "full"}, required = false, persist = false)
     private String budget = "small";
 
-    @Parameter(label = "Steps", description = "override the budget's stage-1 steps per network (0 = keep)", required = false, persist = false)
+    @Parameter(label = "Steps", min = "0", description = "override the budget's stage-1 steps per network (0 = keep)", required = false, persist = false)
     private int steps = 0;
 
     @Parameter(label = "Atlas", description = "label NIfTI with its .txt (default: atlas.nii.gz beside the training manifest)",

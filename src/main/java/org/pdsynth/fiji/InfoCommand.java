@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.pdsynth.nifti.ImageSummary;
-import org.pdsynth.nifti.NiftiReader;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -27,7 +26,7 @@ public class InfoCommand extends PdsCommand {
     @Override
     public void run() {
         try {
-            ImageSummary s = ImageSummary.of(NiftiReader.read(input.toPath()));
+            ImageSummary s = ImageSummary.read(input.toPath());
             info = json ? s.toJson() : s.toText();
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

@@ -12,8 +12,9 @@ import org.pdsynth.metrics.Sharpness;
 import org.pdsynth.metrics.TensorFit;
 import org.pdsynth.metrics.VolumeMetrics;
 import org.pdsynth.nifti.NiftiFiles;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.real.DoubleType;
 import org.pdsynth.nifti.GradientTable;
-import org.pdsynth.nifti.NiftiImage;
 import org.pdsynth.nifti.NiftiReader;
 import org.pdsynth.volume.Segmenter;
 import org.scijava.ItemIO;
@@ -68,16 +69,17 @@ public class MetricsCommand extends PdsCommand {
     @Override
     public void run() {
         try {
-            NiftiImage ref = NiftiReader.read(reference.toPath());
-            NiftiImage tst = NiftiReader.read(test.toPath());
-            NiftiImage msk = mask == null ? null : NiftiReader.read(mask.toPath());
+            // double precision: int32 and float64 volumes are compared exactly, not as float32
+            Img<DoubleType> ref = NiftiReader.readDoubles(reference.toPath());
+            Img<DoubleType> tst = NiftiReader.readDoubles(test.toPath());
+            Img<DoubleType> msk = mask == null ? null : NiftiReader.readDoubles(mask.toPath());
             if ((bval == null) != (bvec == null)) throw new IllegalArgumentException("give both --bval and --bvec, or neither");
             TensorFit fit = null;
             if (bval != null) {
                 GradientTable table = GradientTable.read(bval.toPath(), bvec.toPath());
                 try {
                     if (dwiLayout.equals("directions")) {
-                        int n = ref.data().numDimensions() == 4 ? (int) ref.data().dimension(3) : 1;
+                        int n = ref.numDimensions() == 4 ? (int) ref.dimension(3) : 1;
                         Segmenter seg = Segmenter.defaults().withChannels(n).withGrouping(Segmenter.DwiGrouping.DIRECTIONS);
                         fit = TensorFit.ofGroups(table, seg.dwiGroups(table, bval.toString()), TensorFit.Method.WLS);
                     } else {
@@ -91,9 +93,9 @@ public class MetricsCommand extends PdsCommand {
             Sharpness sharp;
             Microstructure micro;
             try {
-                r = VolumeMetrics.compare(ref.data(), tst.data(), msk == null ? null : msk.data());
-                sharp = Sharpness.compare(ref.data(), tst.data(), msk == null ? null : msk.data());
-                micro = fit == null ? null : Microstructure.compare(ref.data(), tst.data(), fit, msk == null ? null : msk.data());
+                r = VolumeMetrics.compare(ref, tst, msk);
+                sharp = Sharpness.compare(ref, tst, msk);
+                micro = fit == null ? null : Microstructure.compare(ref, tst, fit, msk);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(reference + " vs " + test + ": " + e.getMessage(), e);
             }

@@ -32,7 +32,7 @@ public class OpenNiftiCommand extends PdsCommand {
             NiftiImage img = NiftiReader.read(input.toPath());
             if (img.data().numDimensions() > 4)
                 throw new IllegalArgumentException(input + ": " + img.data().numDimensions() + "-D image; a hyperstack holds up to 4-D");
-            image = ImagePlusConverter.toImagePlus(img.data(), img.geometry(), input.getName(),
+            image = ImagePlusConverter.toImagePlus(img.data(), img.geometry().requireUsable(input.toPath()), input.getName(),
                     "channels".equals(fourthAxis) ? FourthAxis.CHANNEL : FourthAxis.TIME);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

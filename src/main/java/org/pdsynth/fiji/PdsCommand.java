@@ -35,6 +35,21 @@ public abstract class PdsCommand extends ContextCommand {
         if (status != null) status.showStatus(done, total, message);
     }
 
+    private volatile boolean completed;
+
+    /**
+     * Marks the command's work as done (its outputs written): a cancel request that arrives after
+     * this (Ctrl-C or SIGTERM while the last write finishes) no longer makes the run "cancelled".
+     */
+    protected void completed() {
+        completed = true;
+    }
+
+    /** True once {@link #completed()} was called. */
+    public boolean isCompleted() {
+        return completed;
+    }
+
     /** Polled by the core: true once the user cancelled. */
     protected BooleanSupplier cancelled() {
         return this::isCanceled;

@@ -36,10 +36,10 @@ public class SimulateCommand extends PdsCommand {
             required = false, persist = false)
     private int directions = 32;
 
-    @Parameter(label = "fMRI SNR", required = false, persist = false)
+    @Parameter(label = "fMRI SNR", min = "0", required = false, persist = false)
     private double fmriSnr = 100;
 
-    @Parameter(label = "DWI SNR", description = "of the b0 signal (Rician noise)", required = false, persist = false)
+    @Parameter(label = "DWI SNR", min = "0", description = "of the b0 signal (Rician noise)", required = false, persist = false)
     private double dwiSnr = 30;
 
     @Parameter(label = "Noise-free", description = "no thermal/Rician noise (SNR infinite): with the same seed, the same cohort's "

@@ -52,7 +52,7 @@ public class TrainCommand extends PdsCommand {
     @Parameter(label = "Model config JSON", description = "network config (default: built-in defaults)", required = false, persist = false)
     private File config;
 
-    @Parameter(label = "Base width", description = "override the config's first-level width (0 = keep)", required = false, persist = false)
+    @Parameter(label = "Base width", min = "0", description = "override the config's first-level width (0 = keep)", required = false, persist = false)
     private int width = 0;
 
     @Parameter(label = "Steps", min = "1", required = false, persist = false)
@@ -61,28 +61,28 @@ public class TrainCommand extends PdsCommand {
     @Parameter(label = "Batch size", min = "1", required = false, persist = false)
     private int batch = 2;
 
-    @Parameter(label = "Learning rate", required = false, persist = false)
+    @Parameter(label = "Learning rate", min = "0", required = false, persist = false)
     private double lr = 2e-4;
 
-    @Parameter(label = "Warm-up steps", required = false, persist = false)
+    @Parameter(label = "Warm-up steps", min = "0", required = false, persist = false)
     private int warmup = 100;
 
-    @Parameter(label = "Checkpoint every", description = "steps between checkpoints", required = false, persist = false)
+    @Parameter(label = "Checkpoint every", min = "1", description = "steps between checkpoints", required = false, persist = false)
     private int checkpointEvery = 200;
 
-    @Parameter(label = "Validation fraction", description = "subjects held out (stratified by label)", required = false, persist = false)
+    @Parameter(label = "Validation fraction", min = "0", max = "1", description = "subjects held out (stratified by label)", required = false, persist = false)
     private double validationFraction = 0.2;
 
-    @Parameter(label = "Validation subjects", description = "held-out subjects synthesized at the end (0 = none)", required = false, persist = false)
+    @Parameter(label = "Validation subjects", min = "0", description = "held-out subjects synthesized at the end (0 = none)", required = false, persist = false)
     private int validationSubjects = 4;
 
-    @Parameter(label = "Validation DDIM steps", required = false, persist = false)
+    @Parameter(label = "Validation DDIM steps", min = "2", required = false, persist = false)
     private int validationSteps = 20;
 
     @Parameter(label = "Channels N", min = "1", required = false, persist = false)
     private int channels = Segmenter.DEFAULT_CHANNELS;
 
-    @Parameter(label = "fMRI dummy volumes to skip", required = false, persist = false)
+    @Parameter(label = "fMRI dummy volumes to skip", min = "0", required = false, persist = false)
     private int skip = 0;
 
     @Parameter(label = "dMRI grouping", choices = {"bvalue", "directions"}, required = false, persist = false)
@@ -105,7 +105,7 @@ public class TrainCommand extends PdsCommand {
             style = "directory", required = false, persist = false)
     private File model;
 
-    @Parameter(label = "Refiner steps", description = "stage-2 steps (0 = the same as --steps)", required = false, persist = false)
+    @Parameter(label = "Refiner steps", min = "0", description = "stage-2 steps (0 = the same as --steps)", required = false, persist = false)
     private int refinerSteps = 0;
 
     @Parameter(label = "Refiner inputs", description = "what the stage-2 refiner learns to correct: one_step (x0 estimates, "
@@ -147,7 +147,7 @@ public class TrainCommand extends PdsCommand {
     private String device = "auto";
 
 
-    @Parameter(label = "Loss weight lambda", description = "weight of the disease regions in the loss (1 + lambda W); 0 = off",
+    @Parameter(label = "Loss weight lambda", min = "0", description = "weight of the disease regions in the loss (1 + lambda W); 0 = off",
             required = false, persist = false)
     private double lambda = 1.0;
 
@@ -166,7 +166,7 @@ public class TrainCommand extends PdsCommand {
             File dest = out != null ? out : model;
             if (model != null && !stageList.contains(2)) throw new IllegalArgumentException("--model names a stage-1 model to continue with --stages 2");
             if (model != null && !model.getCanonicalFile().equals(dest.getCanonicalFile())) ModelFolder.copy(model.toPath(), dest.toPath());
-            ModelConfig cfg = config == null ? ModelConfig.defaults() : ModelConfig.fromJson(Files.readString(config.toPath()));
+            ModelConfig cfg = config == null ? ModelConfig.defaults() : ModelConfig.fromJson(org.pdsynth.nifti.NiftiFiles.readUtf8(config.toPath()));
             cfg = cfg.with("seed", seed).with("patternAware", patternAware).with("predictionType", PredictionType.parse(predictionType).fieldName())
                     .with("regression", regression);
             if (width > 0) cfg = cfg.with("baseWidth", width);

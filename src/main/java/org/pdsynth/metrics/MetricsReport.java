@@ -17,13 +17,14 @@ import java.util.Locale;
  *  "channels":[{"channel":0,"psnr":..,"ssim":..,"mae":..},...],
  *  "masked":{"data_range":1.0,"scaling":"...","psnr":..,"ssim":..,"mae":..,"channels":[...]}}
  * </pre>
- * "masked" is present only when a mask was given. A PSNR of +Infinity (MSE 0: the scaled volumes
- * are equal) is not a JSON number: it is written as {@code null} followed by a
- * {@code "psnr_note"} key saying so. Every other value is a finite number.
+ * "masked" is present only when a mask was given. A PSNR of +Infinity (MSE 0) is not a JSON
+ * number: it is written as {@code null} followed by a {@code "psnr_note"} key saying so; at the top
+ * level that means every channel is equal, in a channel entry only that channel. Every other
+ * value is a finite number.
  *
  * @param dataRange the R used by PSNR and SSIM (1.0: data scaled to [0, 1])
  * @param scaling   how values were scaled (and, for the masked part, which voxels count)
- * @param psnr      mean over channels of the channel PSNRs, decibels
+ * @param psnr      PSNR of the MSE pooled over all channels (scikit-image's whole-array value), decibels
  * @param ssim      mean over channels of the channel SSIMs
  * @param mae       mean over channels of the channel MAEs (scaled units)
  * @param channels  per-channel metrics, in channel order
@@ -32,7 +33,7 @@ import java.util.Locale;
 public record MetricsReport(double dataRange, String scaling, double psnr, double ssim, double mae,
                             List<ChannelMetrics> channels, MetricsReport masked) {
 
-    static final String INFINITE_PSNR_NOTE = "PSNR is +Infinity: MSE = 0 (volumes equal after scaling)";
+    static final String INFINITE_PSNR_NOTE = "PSNR is +Infinity: MSE = 0 (equal after scaling)";
 
     public MetricsReport {
         channels = List.copyOf(channels);

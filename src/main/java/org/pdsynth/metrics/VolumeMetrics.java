@@ -18,8 +18,11 @@ import net.imglib2.type.numeric.RealType;
  * <p><b>Metrics</b> on scaled values, per channel:
  * PSNR = 10 log10(1 / MSE) dB (+Infinity when MSE = 0); MAE = mean |ref - test|;
  * SSIM = {@link Ssim} with R = 1 (scikit-image's {@code structural_similarity(gaussian_weights=True,
- * sigma=1.5, use_sample_covariance=False, data_range=1)}). The reported PSNR, SSIM and MAE are the
- * means of the channel values.
+ * sigma=1.5, use_sample_covariance=False, data_range=1)}). The reported SSIM and MAE are the
+ * means of the channel values; the reported PSNR is 10 log10(1 / MSE) of the MSE pooled over all
+ * channels (scikit-image's value for the whole array, DESIGN 4.8), never the mean of channel
+ * PSNRs: one channel that happens to be equal (PSNR +Infinity) must not make the whole
+ * comparison "equal".
  *
  * <p><b>Inside the mask</b> (nonzero, non-NaN mask voxels; same scaling as above): PSNR and MAE
  * over mask voxels; SSIM = mean of the whole-volume SSIM map over the mask voxels that lie in the
@@ -37,7 +40,7 @@ public final class VolumeMetrics {
 
     public static final String SCALING = "per channel, reference and test mapped by the reference channel's"
             + " whole-volume range: s = (v - min_ref) / (max_ref - min_ref); PSNR, SSIM, MAE on s;"
-            + " channel values averaged";
+            + " PSNR from the MSE pooled over channels, SSIM and MAE channel values averaged";
 
     public static final String MASKED_SCALING = SCALING + "; inside the mask (nonzero voxels): PSNR and MAE over"
             + " mask voxels, SSIM = mean of the whole-volume SSIM map over mask voxels at least "
@@ -71,6 +74,7 @@ public final class VolumeMetrics {
         int nc = MetricInputs.channels(reference);
         List<ChannelMetrics> whole = new ArrayList<>(nc);
         List<ChannelMetrics> masked = new ArrayList<>(nc);
+        double[] wholeSe = new double[2], maskedSe = new double[2]; // {sum of squared errors, voxels}
         for (int c = 0; c < nc; c++) {
             String refName = nc > 1 ? "reference channel " + c : "reference";
             String testName = nc > 1 ? "test channel " + c : "test";
@@ -78,11 +82,11 @@ public final class VolumeMetrics {
             double[] t = MetricInputs.copy(MetricInputs.channel(test, c), testName);
             scaleByReferenceRange(r, t, refName);
             double[] map = Ssim.map(r, t, dims, DATA_RANGE);
-            whole.add(channelMetrics(c, r, t, map, dims, null));
-            if (inside != null) masked.add(channelMetrics(c, r, t, map, dims, inside));
+            whole.add(channelMetrics(c, r, t, map, dims, null, wholeSe));
+            if (inside != null) masked.add(channelMetrics(c, r, t, map, dims, inside, maskedSe));
         }
-        MetricsReport maskedReport = inside == null ? null : average(MASKED_SCALING, masked, null);
-        return average(SCALING, whole, maskedReport);
+        MetricsReport maskedReport = inside == null ? null : average(MASKED_SCALING, masked, maskedSe, null);
+        return average(SCALING, whole, wholeSe, maskedReport);
     }
 
     /** Maps r and t in place by r's range to s = (v - min_r) / (max_r - min_r). */
@@ -103,7 +107,7 @@ public final class VolumeMetrics {
     }
 
     private static ChannelMetrics channelMetrics(int c, double[] r, double[] t, double[] map, int[] dims,
-                                                 boolean[] inside) {
+                                                 boolean[] inside, double[] pooled) {
         double se = 0, ae = 0;
         long n = 0;
         for (int i = 0; i < r.length; i++) {
@@ -113,20 +117,22 @@ public final class VolumeMetrics {
             ae += Math.abs(d);
             n++;
         }
+        pooled[0] += se;
+        pooled[1] += n;
         double psnr = Psnr.fromMse(se / n, DATA_RANGE);
         double ssim = Ssim.meanOverInterior(map, dims, inside);
         return new ChannelMetrics(c, psnr, ssim, ae / n);
     }
 
-    private static MetricsReport average(String scaling, List<ChannelMetrics> channels, MetricsReport masked) {
-        double p = 0, s = 0, a = 0;
+    /** SSIM and MAE averaged over channels; PSNR from the pooled {sum of squared errors, voxels}. */
+    private static MetricsReport average(String scaling, List<ChannelMetrics> channels, double[] pooled, MetricsReport masked) {
+        double s = 0, a = 0;
         for (ChannelMetrics c : channels) {
-            p += c.psnr();
             s += c.ssim();
             a += c.mae();
         }
         int n = channels.size();
-        return new MetricsReport(DATA_RANGE, scaling, p / n, s / n, a / n, channels, masked);
+        return new MetricsReport(DATA_RANGE, scaling, Psnr.fromMse(pooled[0] / pooled[1], DATA_RANGE), s / n, a / n, channels, masked);
     }
 
     private static boolean[] insideVoxels(RandomAccessibleInterval<? extends RealType<?>> mask,

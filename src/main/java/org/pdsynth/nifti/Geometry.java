@@ -65,10 +65,23 @@ public final class Geometry {
         return ofAffine(new double[] {sx, 0, 0, 0, 0, sy, 0, 0, 0, 0, sz, 0, 0, 0, 0, 1}, XFORM_ALIGNED, Double.NaN);
     }
 
-    /** Derives the geometry from a header's raw fields (the same rule nibabel's {@code img.affine} follows). */
+    /**
+     * Derives the geometry from a header's raw fields (the same rule nibabel's {@code img.affine}
+     * follows), with the repairs nibabel applies on load (nifti1.py {@code _chk_pixdims},
+     * {@code _chk_xform_code}; nifti_clib's {@code nifti_convert_nhdr2nim} agrees on the first):
+     * a zero voxel size pixdim[1..3] is read as 1 and a negative one as its absolute value; an
+     * sform_code or qform_code outside the defined 0..5 is read as 0 (unknown: that transform is
+     * not used); qfac is -1 only when pixdim[0] is exactly -1, any value other than -1 or 1 is read
+     * as 1 (nibabel's {@code _chk_qfac}; nifti_clib would take any negative value as -1). A
+     * quaternion with b^2 + c^2 + d^2 &gt; 1 is normalised with a = 0 (nifti_clib's
+     * nifti_quatern_to_mat44; nibabel refuses it). NaN fields are kept: {@link #requireUsable}
+     * names them.
+     */
     public static Geometry fromHeader(NiftiHeader h) {
-        double qfac = h.pixdim[0] < 0 ? -1 : 1;
-        double[] vs = {Math.abs(h.pixdim[1]), Math.abs(h.pixdim[2]), Math.abs(h.pixdim[3])};
+        double qfac = h.pixdim[0] == -1 ? -1 : 1;
+        double[] vs = new double[3];
+        for (int i = 0; i < 3; i++) vs[i] = h.pixdim[i + 1] == 0 ? 1 : Math.abs(h.pixdim[i + 1]);
+        int sformCode = validCode(h.sformCode), qformCode = validCode(h.qformCode);
         double[] q = {h.quaternB, h.quaternC, h.quaternD, h.qoffsetX, h.qoffsetY, h.qoffsetZ, qfac};
         double[] s = new double[12];
         System.arraycopy(h.srowX, 0, s, 0, 4);
@@ -76,11 +89,11 @@ public final class Geometry {
         System.arraycopy(h.srowZ, 0, s, 8, 4);
         double[] aff;
         Source src;
-        if (h.sformCode > 0) {
+        if (sformCode > 0) {
             aff = Arrays.copyOf(s, 16);
             aff[15] = 1;
             src = Source.SFORM;
-        } else if (h.qformCode > 0) {
+        } else if (qformCode > 0) {
             aff = Quaternion.toAffine(q, vs);
             src = Source.QFORM;
         } else {
@@ -89,7 +102,12 @@ public final class Geometry {
         }
         double tr = Double.NaN;
         if (h.ndim() >= 4 && h.pixdim[4] > 0) tr = h.pixdim[4] * timeUnitSeconds(h.xyztUnits);
-        return new Geometry(aff, src, vs, h.xyztUnits, tr, h.sformCode, s, h.qformCode, q);
+        return new Geometry(aff, src, vs, h.xyztUnits, tr, sformCode, s, qformCode, q);
+    }
+
+    /** NIFTI_XFORM codes 0..5 as they are; anything else 0 (nibabel's fix on load). */
+    private static int validCode(int code) {
+        return code >= 0 && code <= 5 ? code : 0;
     }
 
     /**
@@ -187,6 +205,41 @@ public final class Geometry {
             a[0] * i + a[1] * j + a[2] * k + a[3],
             a[4] * i + a[5] * j + a[6] * k + a[7],
             a[8] * i + a[9] * j + a[10] * k + a[11]};
+    }
+
+    /**
+     * Checks that this geometry can place voxels in the world: every element of {@link #affine()}
+     * finite and its 3x3 part invertible. Commands that resample, align or write an image with its
+     * geometry call this right after reading, before any work or output.
+     *
+     * @param file the image the geometry came from, named in the error
+     * @return this
+     * @throws NiftiFormatException one line naming the file and the header field at fault, e.g.
+     *     {@code "a.nii: srow_x[0] is NaN"} or {@code "a.nii: the sform (sform_code 1) is singular"}
+     */
+    public Geometry requireUsable(java.nio.file.Path file) throws NiftiFormatException {
+        String[] rows = {"srow_x", "srow_y", "srow_z"};
+        String[] q = {"quatern_b", "quatern_c", "quatern_d", "qoffset_x", "qoffset_y", "qoffset_z"};
+        if (source == Source.SFORM) {
+            for (int i = 0; i < 12; i++)
+                if (!Double.isFinite(sform[i])) throw new NiftiFormatException(file, rows[i / 4] + "[" + i % 4 + "] is " + sform[i]);
+        } else {
+            for (int i = 0; i < 3; i++)
+                if (!Double.isFinite(voxelSize[i])) throw new NiftiFormatException(file, "pixdim[" + (i + 1) + "] is " + voxelSize[i]);
+            if (source == Source.QFORM)
+                for (int i = 0; i < 6; i++)
+                    if (!Double.isFinite(qparams[i])) throw new NiftiFormatException(file, q[i] + " is " + qparams[i]);
+        }
+        try {
+            invert(affine);
+        } catch (IllegalArgumentException e) {
+            throw new NiftiFormatException(file, switch (source) {
+                case SFORM -> "the sform (sform_code " + sformCode + ") is singular: srow_x/y/z do not span 3-D";
+                case QFORM -> "the qform (qform_code " + qformCode + ") is singular";
+                case PIXDIM -> "the voxel sizes pixdim[1..3] " + Arrays.toString(voxelSize) + " give a singular affine";
+            });
+        }
+        return this;
     }
 
     /** The inverse affine (world to voxel), row-major 4x4. */

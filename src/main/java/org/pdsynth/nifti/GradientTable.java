@@ -15,13 +15,22 @@ import java.util.Locale;
  *
  * <p>Conventions: b-values in s/mm^2, one per volume (4th axis of the DWI, in order). Directions
  * are unit vectors in the bvec file's frame (FSL: the image's voxel axes, x flipped for a
- * positive-determinant affine — this class does not reorient them). A b=0 volume has direction
- * (0, 0, 0). A volume counts as b=0 when b &lt;= {@link #B0_THRESHOLD} or its vector is zero (as
- * dipy's gradient_table does).
+ * positive-determinant affine — this class does not reorient them).
+ *
+ * <p><b>Which volumes are what.</b> A volume is b=0 when b &lt;= {@link #B0_THRESHOLD} = 50 s/mm^2
+ * (dipy's default {@code b0_threshold}), whatever its vector. A volume with b above the threshold
+ * and a zero (or NaN) vector has no direction: scanners append such a trace-weighted image (the
+ * mean over directions) to the series. It is neither b=0 nor a direction, so it is left out of
+ * the channels ({@link #isTrace}, {@link #usable}) with a warning naming the bvec file and the
+ * volume — MRtrix3's resolution; dipy refuses such a table ("The vectors in bvecs should be
+ * unit"). Vectors of a diffusion-weighted volume are normalised; when one is more than 1% off
+ * unit length a warning says so (MRtrix3 would instead scale that volume's b-value by the
+ * squared norm).
  *
  * <p>Reading accepts bvec as 3 rows of G (FSL) or G rows of 3, any whitespace or commas; G = 3
  * is read as FSL's 3 rows. A row of NaN (some converters write it for b=0) becomes the zero
- * vector with a warning.
+ * vector with a warning. A table without any diffusion-weighted volume (every b &lt;= 50, or every
+ * weighted volume a trace image) is refused, naming the bval file.
  */
 public final class GradientTable {
     /** b-values at or below this (s/mm^2) count as b=0, as in dipy. */
@@ -51,6 +60,7 @@ public final class GradientTable {
                 throw new IllegalArgumentException("b-value " + i + " is " + bvals[i] + ", must be finite and >= 0");
             d[i] = normalise(directions[i], i, warn);
         }
+        checkWeighted(bvals, directions, warn);
         return new GradientTable(bvals.clone(), d, warn);
     }
 
@@ -88,10 +98,42 @@ public final class GradientTable {
                 throw new NiftiFormatException(bvec, e.getMessage());
             }
         }
+        checkWeighted(bv, d, warn);
+        boolean weighted = false;
+        for (int i = 0; i < g; i++) weighted |= bv[i] > B0_THRESHOLD && !isZero(unit[i]);
+        if (!weighted)
+            throw new NiftiFormatException(bval, "no diffusion-weighted volume: every b-value is <= " + (int) B0_THRESHOLD
+                    + " s/mm^2 or has a zero vector in " + bvec.getFileName());
         List<String> named = new ArrayList<>();
         for (String w : warn) named.add(bvec.getFileName() + ": " + w);
         for (String w : named) System.err.println("warning: " + w);
         return new GradientTable(bv, unit, named);
+    }
+
+    /** Warnings for trace volumes (b &gt; threshold, no direction) and for vectors far from unit length. */
+    private static void checkWeighted(double[] b, double[][] raw, List<String> warn) {
+        int offUnit = 0;
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] <= B0_THRESHOLD) continue;
+            double[] v = raw[i];
+            double n = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+            if (!(n > 0)) {
+                warn.add("volume " + i + " has b = " + fmt(b[i]) + " but no gradient direction (a scanner's trace image?): left out"
+                        + " of the channels");
+            } else if (Math.abs(n - 1) > 0.01) {
+                offUnit++;
+                lo = Math.min(lo, n);
+                hi = Math.max(hi, n);
+            }
+        }
+        if (offUnit > 0)
+            warn.add(offUnit + " gradient vector(s) of b > " + (int) B0_THRESHOLD + " volumes are not unit length (norms "
+                    + String.format(Locale.ROOT, "%.3g..%.3g", lo, hi) + "); normalised, b-values used as given");
+    }
+
+    private static boolean isZero(double[] v) {
+        return v[0] == 0 && v[1] == 0 && v[2] == 0;
     }
 
     private static double[] normalise(double[] v, int i, List<String> warn) {
@@ -182,9 +224,22 @@ public final class GradientTable {
         return dirs[i].clone();
     }
 
-    /** True when volume i is a b=0 volume (b &lt;= 50 s/mm^2 or no direction). */
+    /** True when volume i is a b=0 volume (b &lt;= {@value #B0_THRESHOLD} s/mm^2, whatever its vector). */
     public boolean isB0(int i) {
-        return bvals[i] <= B0_THRESHOLD || (dirs[i][0] == 0 && dirs[i][1] == 0 && dirs[i][2] == 0);
+        return bvals[i] <= B0_THRESHOLD;
+    }
+
+    /**
+     * True when volume i is diffusion-weighted (b &gt; {@value #B0_THRESHOLD}) but has no direction
+     * (zero or NaN vector): a trace image, left out of the channels (see the class comment).
+     */
+    public boolean isTrace(int i) {
+        return bvals[i] > B0_THRESHOLD && isZero(dirs[i]);
+    }
+
+    /** True when volume i is b=0 or has a direction: not a {@link #isTrace trace image}. */
+    public boolean usable(int i) {
+        return !isTrace(i);
     }
 
     /** Warnings raised while reading (e.g. NaN directions), each naming the file. */

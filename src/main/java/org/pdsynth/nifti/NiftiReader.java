@@ -33,17 +33,51 @@ public final class NiftiReader {
 
     private NiftiReader() {}
 
-    /** Reads header, extensions and voxels. */
+    /**
+     * Reads header, extensions and voxels as float32 (the pipeline's type). Values of wider types
+     * (int32, uint32, int64, float64) that float32 cannot hold exactly are rounded, and finite values
+     * beyond its range become infinite: a warning on stderr names the file and the counts
+     * ({@link #readDoubles} and {@link #stream} keep them exact).
+     */
     public static NiftiImage read(Path file) throws IOException {
-        return read(file, true);
+        return read(file, true, null);
     }
 
     /** Reads only the header and its extensions (fast; no voxel data). */
     public static NiftiHeader readHeader(Path file) throws IOException {
-        return read(file, false).header();
+        return read(file, false, null).header();
     }
 
-    private static NiftiImage read(Path file, boolean withData) throws IOException {
+    /** Receives voxel values in storage order (index 0 .. voxels-1), scaled, in double precision. */
+    public interface VoxelSink {
+        void accept(int index, double value);
+    }
+
+    /**
+     * Streams the voxels, scl_slope/scl_inter applied in double to the exact stored value, to
+     * {@code sink} without holding the image: exact for every supported type except int64 beyond
+     * 2^53. The same checks as {@link #read} apply.
+     *
+     * @return the header
+     */
+    public static NiftiHeader stream(Path file, VoxelSink sink) throws IOException {
+        return read(file, true, java.util.Objects.requireNonNull(sink)).header();
+    }
+
+    /** The voxels in double precision ({@link #stream}), dims as the header's; for exact statistics and metrics. */
+    public static net.imglib2.img.Img<net.imglib2.type.numeric.real.DoubleType> readDoubles(Path file) throws IOException {
+        NiftiHeader h = readHeader(file);
+        long n = h.voxelCount();
+        long heap = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        if (n * 8 > heap)
+            throw new NiftiFormatException(file, "image needs " + (n * 8 >> 20) + " MiB as double but only " + (heap >> 20)
+                    + " MiB of Java heap are free (raise -Xmx)");
+        double[] v = new double[(int) n];
+        NiftiHeader again = stream(file, (i, x) -> v[i] = x);
+        return ArrayImgs.doubles(v, again.shape());
+    }
+
+    private static NiftiImage read(Path file, boolean withData, VoxelSink sink) throws IOException {
         if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no such file");
         Path hdrFile = file, imgFile = file;
         Path other = NiftiFiles.pairedFile(file);
@@ -68,19 +102,29 @@ public final class NiftiReader {
             consumed += readExtensions(tail, h, hdrFile, hdrSize, extLimit);
             if (!withData) return new NiftiImage(file, h, Geometry.fromHeader(h), null);
             if (!h.pair) {
-                Img<FloatType> img = readVoxels(tail, h, hdrFile, h.voxOffset - consumed);
+                Img<FloatType> img = readVoxels(tail, h, hdrFile, h.voxOffset - consumed, sink);
+                checkGzipEnd(in, hdrFile);
                 return new NiftiImage(file, h, Geometry.fromHeader(h), img);
             }
         } catch (ZipException | EOFException e) {
-            throw new NiftiFormatException(hdrFile, "gzip stream is corrupt or truncated (" + e.getMessage() + ")", e);
+            throw new NiftiFormatException(hdrFile, "gzip stream is corrupt or truncated (" + (e.getMessage() != null ? e.getMessage() : "the gzip header or data end early") + ")", e);
+        } catch (NiftiFormatException | java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new NiftiFormatException(hdrFile, "cannot read (" + NiftiFiles.reason(e) + ")", e);
         }
         if (!Files.isRegularFile(imgFile))
             throw new NiftiFormatException(hdrFile, "header says 'ni" + h.version + "' (pair) but " + imgFile.getFileName() + " is missing");
         try (InputStream in = open(imgFile)) {
-            Img<FloatType> img = readVoxels(in, h, imgFile, h.voxOffset);
+            Img<FloatType> img = readVoxels(in, h, imgFile, h.voxOffset, sink);
+            checkGzipEnd(in, imgFile);
             return new NiftiImage(file, h, Geometry.fromHeader(h), img);
         } catch (ZipException | EOFException e) {
-            throw new NiftiFormatException(imgFile, "gzip stream is corrupt or truncated (" + e.getMessage() + ")", e);
+            throw new NiftiFormatException(imgFile, "gzip stream is corrupt or truncated (" + (e.getMessage() != null ? e.getMessage() : "the gzip header or data end early") + ")", e);
+        } catch (NiftiFormatException | java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new NiftiFormatException(imgFile, "cannot read (" + NiftiFiles.reason(e) + ")", e);
         }
     }
 
@@ -104,6 +148,7 @@ public final class NiftiReader {
             throw new NiftiFormatException(file, h.pair ? "magic says .hdr/.img pair but the file is a single .nii"
                     : "magic says single file (n+" + h.version + ") but the file is a .hdr/.img pair");
         int hdrSize = h.version == 1 ? NiftiHeaderCodec.N1_SIZE : NiftiHeaderCodec.N2_SIZE;
+        // nibabel refuses 1..351 too ("vox offset too low for single file"); for 0 it reads the header bytes as voxels
         if (!h.pair && h.voxOffset < hdrSize)
             throw new NiftiFormatException(file, "vox_offset " + h.voxOffset + " points inside the " + hdrSize + "-byte header");
         if (h.hasScaling() && !Double.isFinite(h.sclInter))
@@ -156,7 +201,8 @@ public final class NiftiReader {
         return consumed;
     }
 
-    private static Img<FloatType> readVoxels(InputStream in, NiftiHeader h, Path file, long skip) throws IOException {
+    /** Reads the voxels as float (sink null) or streams them to the sink in double (returns null). */
+    private static Img<FloatType> readVoxels(InputStream in, NiftiHeader h, Path file, long skip, VoxelSink sink) throws IOException {
         NiftiDatatype t = NiftiDatatype.of(h.datatype, file);
         int n = (int) h.voxelCount();
         long bytes = (long) n * t.bytes;
@@ -173,7 +219,8 @@ public final class NiftiReader {
         }
         if (skip > 0 && skip(in, skip) < skip)
             throw new NiftiFormatException(file, "file ends before vox_offset " + h.voxOffset);
-        float[] out = new float[n];
+        float[] out = sink == null ? new float[n] : null;
+        long[] narrowed = new long[2]; // {rounded, overflowed} by the float32 conversion
         byte[] chunk = new byte[CHUNK - CHUNK % t.bytes];
         ByteBuffer bb = ByteBuffer.wrap(chunk).order(h.byteOrder);
         boolean scale = h.hasScaling();
@@ -187,9 +234,18 @@ public final class NiftiReader {
                         + " bytes of voxels (dims " + java.util.Arrays.toString(h.shape()) + ")");
             int count = want / t.bytes;
             bb.clear();
-            decode(t, bb, count, out, done, scale, slope, inter);
+            if (sink != null) {
+                for (int i = 0; i < count; i++) sink.accept(done + i, t.next(bb) * slope + inter);
+            } else {
+                decode(t, bb, count, out, done, scale, slope, inter, narrowed);
+            }
             done += count;
         }
+        if (sink != null) return null;
+        if (narrowed[0] + narrowed[1] > 0)
+            System.err.println("warning: " + file + ": " + t.name().toLowerCase() + " data in the float32 pipeline: " + narrowed[0]
+                    + " value(s) changed (integers beyond 2^24, or underflow to 0)" + (narrowed[1] > 0 ? ", " + narrowed[1] + " finite value(s) beyond float32's range"
+                    + " (|v| > 3.4e38) made infinite" : "") + " (pds info and pds metrics use the exact values)");
         return ArrayImgs.floats(out, h.shape());
     }
 
@@ -200,14 +256,25 @@ public final class NiftiReader {
      * method per type keeps the JIT's profile of one type from slowing another).
      */
     private static void decode(NiftiDatatype t, ByteBuffer b, int count, float[] out, int off, boolean scale,
-            double slope, double inter) {
+            double slope, double inter, long[] narrowed) {
         switch (t) {
             case FLOAT32 -> decodeFloat32(b, count, out, off, scale, slope, inter);
             case INT16 -> decodeInt16(b, count, out, off, scale, slope, inter);
             case UINT8 -> decodeUint8(b.array(), count, out, off, scale, slope, inter);
             case UINT16 -> decodeUint16(b, count, out, off, scale, slope, inter);
-            default -> { // int8, int32, uint32, int64, float64
+            case INT8 -> {
                 for (int i = 0; i < count; i++) out[off + i] = (float) (t.next(b) * slope + inter);
+            }
+            default -> { // int32, uint32, int64, float64: count what float32 cannot hold
+                boolean integer = t != NiftiDatatype.FLOAT64 && (!scale || (slope == 1 && inter == 0));
+                for (int i = 0; i < count; i++) {
+                    double d = t.next(b) * slope + inter;
+                    float f = (float) d;
+                    out[off + i] = f;
+                    if (f == d || !Double.isFinite(d)) continue;
+                    if (Float.isInfinite(f)) narrowed[1]++;
+                    else if (integer || (f == 0 && d != 0)) narrowed[0]++; // a changed integer, or underflow to 0
+                }
             }
         }
     }
@@ -237,6 +304,25 @@ public final class NiftiReader {
             double inter) {
         if (scale) for (int i = 0; i < count; i++) out[off + i] = (float) ((a[i] & 0xff) * slope + inter);
         else for (int i = 0; i < count; i++) out[off + i] = a[i] & 0xff;
+    }
+
+    /**
+     * Reads a gzip stream to its end, so that {@link GZIPInputStream} checks the member's CRC-32
+     * and length trailer: a changed byte or a cut-off trailer is refused, not read as valid data.
+     * Bytes after the voxels inside the compressed data (allowed, rarely used) are skipped.
+     */
+    private static void checkGzipEnd(InputStream in, Path file) throws IOException {
+        if (!(in instanceof GZIPInputStream)) return;
+        try {
+            byte[] sink = new byte[8192];
+            while (in.read(sink) >= 0) {
+                // drain
+            }
+        } catch (ZipException e) {
+            String m = String.valueOf(e.getMessage());
+            throw new NiftiFormatException(file, (m.contains("trailer") ? "gzip check failed: the data do not match the CRC-32/length"
+                    + " trailer (the file is corrupt)" : "gzip stream is corrupt or truncated") + " (" + m + ")", e);
+        }
     }
 
     private static InputStream open(Path p) throws IOException {

@@ -109,7 +109,7 @@ public final class Atlas {
             if (d[k] != 1) throw new NiftiFormatException(image, "a label atlas must be 3-D, got dims " + Arrays.toString(d));
         if (d.length < 3) throw new NiftiFormatException(image, "a label atlas must be 3-D, got dims " + Arrays.toString(d));
         while (data.numDimensions() > 3) data = Views.hyperSlice(data, data.numDimensions() - 1, 0);
-        Img<FloatType> onGrid = Resampler.nearest(data, img.geometry(), grid);
+        Img<FloatType> onGrid = Resampler.nearest(data, img.geometry().requireUsable(image), grid);
         float[] v = VolumeArrays.shared(onGrid);
         int[] labels = new int[v.length];
         for (int i = 0; i < v.length; i++) {

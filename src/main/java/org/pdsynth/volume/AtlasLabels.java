@@ -27,7 +27,7 @@ public final class AtlasLabels {
 
     /** Reads a label file; regions in file order. */
     public static List<Atlas.Region> read(Path txt) throws IOException {
-        String text = Files.readString(txt, StandardCharsets.UTF_8);
+        String text = NiftiFiles.readUtf8(txt);
         try {
             return parse(text);
         } catch (IllegalArgumentException e) {

@@ -73,7 +73,7 @@ public final class Cohort {
 
     /** Reads a manifest (UTF-8). */
     public static Cohort read(Path csv) throws IOException {
-        String text = Files.readString(csv, StandardCharsets.UTF_8);
+        String text = NiftiFiles.readUtf8(csv);
         List<Csv.Row> rows;
         try {
             rows = Csv.parse(text);

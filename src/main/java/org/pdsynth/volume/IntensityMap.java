@@ -5,7 +5,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import net.imglib2.RandomAccessibleInterval;
@@ -201,7 +200,7 @@ public final class IntensityMap {
 
     public static IntensityMap read(Path file) throws IOException {
         try {
-            return fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            return fromJson(NiftiFiles.readUtf8(file), file.toString());
         } catch (IllegalArgumentException e) {
             throw new NiftiFormatException(file, e.getMessage().startsWith(file.toString() + ": ")
                     ? e.getMessage().substring(file.toString().length() + 2) : e.getMessage(), e);

@@ -23,7 +23,7 @@ public final class NativeScans {
         NiftiImage img = NiftiReader.read(m == Modality.FMRI ? s.fmri() : s.dwi());
         Img<FloatType> a = m == Modality.FMRI ? seg.fmri(img.data(), img.source().toString())
                 : seg.dwi(img.data(), GradientTable.read(s.bval(), s.bvec()), img.source().toString());
-        return new Volume(a, img.geometry().withTr(Double.NaN));
+        return new Volume(a, img.geometry().requireUsable(img.source()).withTr(Double.NaN));
     }
 
     /**

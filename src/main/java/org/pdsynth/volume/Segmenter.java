@@ -19,7 +19,8 @@ import org.pdsynth.nifti.GradientTable;
  *   <li>fMRI: volumes in acquisition order after dropping the first {@code skip} (dummy scans).
  *   <li>dMRI, {@link DwiGrouping#BVALUE}: a STABLE sort by b-value with every b=0 volume
  *       ({@link GradientTable#isB0}) first; b=0 volumes keep their acquisition order, equal
- *       b-values keep theirs. {@code skip} does not apply to dMRI.
+ *       b-values keep theirs. {@code skip} does not apply to dMRI. Trace images (b &gt; 50 with
+ *       no direction, {@link GradientTable#isTrace}) are left out in both groupings.
  *   <li>Segments: L ordered volumes into N segments of length floor(L/N) or ceil(L/N); the FIRST
  *       L mod N segments get the extra volume (as numpy's {@code array_split}). Example: L = 10,
  *       N = 4 gives lengths 3, 3, 2, 2.
@@ -107,12 +108,14 @@ public record Segmenter(int channels, int skip, DwiGrouping grouping) {
     public int[][] dwiGroups(GradientTable table, String source) {
         int g = table.size();
         if (grouping == DwiGrouping.BVALUE) {
-            if (g < channels)
-                throw new IllegalArgumentException(source + ": has " + g + " volumes, fewer than the " + channels + " channels");
-            return split(bValueOrder(table), channels);
+            int[] order = bValueOrder(table);
+            if (order.length < channels)
+                throw new IllegalArgumentException(source + ": has " + g + " volumes" + (order.length < g ? ", " + order.length
+                        + " without trace images," : "") + " fewer than the " + channels + " channels");
+            return split(order, channels);
         }
         List<Integer> b0 = new ArrayList<>(), dw = new ArrayList<>();
-        for (int i = 0; i < g; i++) (table.isB0(i) ? b0 : dw).add(i);
+        for (int i = 0; i < g; i++) if (table.usable(i)) (table.isB0(i) ? b0 : dw).add(i);
         if (channels < 2)
             throw new IllegalArgumentException(source + ": direction grouping needs >= 2 channels (b=0 + directions), got " + channels);
         if (b0.isEmpty()) throw new IllegalArgumentException(source + ": direction grouping needs a b=0 volume, the table has none");
@@ -131,10 +134,12 @@ public record Segmenter(int channels, int skip, DwiGrouping grouping) {
         return groups;
     }
 
-    /** Volume indices sorted stably: b=0 volumes first (acquisition order), then by b-value. */
+    /**
+     * Volume indices sorted stably: b=0 volumes first (acquisition order), then by b-value; trace
+     * images ({@link GradientTable#isTrace}) are left out.
+     */
     public static int[] bValueOrder(GradientTable table) {
-        Integer[] idx = new Integer[table.size()];
-        for (int i = 0; i < idx.length; i++) idx[i] = i;
+        Integer[] idx = IntStream.range(0, table.size()).filter(table::usable).boxed().toArray(Integer[]::new);
         // Arrays.sort on objects is a stable merge sort
         Arrays.sort(idx, Comparator.comparingDouble(i -> table.isB0(i) ? Double.NEGATIVE_INFINITY : table.bvalue(i)));
         return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
@@ -162,6 +167,15 @@ public record Segmenter(int channels, int skip, DwiGrouping grouping) {
     /**
      * Channel c of the result is the voxelwise mean of the volumes {@code groups[c]} of
      * {@code series} (x, y, z, t). Every group must be non-empty.
+     *
+     * <p>Non-finite voxels (NaN, +-Inf: brain-masked BOLD often stores NaN outside the brain) are
+     * "no data": a voxel's mean is over its finite values only, and a voxel with none in a group
+     * is 0 (as nilearn and FSL treat masked-out voxels). The result is therefore always finite, so
+     * masks, intensity maps and resampling downstream never see NaN. When the input has any, a
+     * warning naming {@code source} and the count goes to stderr.
+     *
+     * @throws IllegalArgumentException naming {@code source} when the averaged volumes hold no
+     *     finite value at all (an all-NaN series would give a blank synthesis)
      */
     public static Img<FloatType> average(RandomAccessibleInterval<FloatType> series, int[][] groups, String source) {
         int t = volumes(series, source);
@@ -170,18 +184,36 @@ public record Segmenter(int channels, int skip, DwiGrouping grouping) {
         float[] in = VolumeArrays.shared(series);
         float[] out = new float[VolumeArrays.toInt((long) v * groups.length, source)];
         double[] acc = new double[v];
+        int[] count = new int[v];
+        long nonFinite = 0, finite = 0;
         for (int c = 0; c < groups.length; c++) {
             if (groups[c].length == 0) throw new IllegalArgumentException(source + ": channel " + c + " has no volumes");
             Arrays.fill(acc, 0);
+            Arrays.fill(count, 0);
             for (int vol : groups[c]) {
                 if (vol < 0 || vol >= t) throw new IllegalArgumentException(source + ": volume " + vol + " out of 0.." + (t - 1));
                 int off = vol * v;
-                for (int i = 0; i < v; i++) acc[i] += in[off + i];
+                for (int i = 0; i < v; i++) {
+                    float x = in[off + i];
+                    if (Float.isFinite(x)) {
+                        acc[i] += x;
+                        count[i]++;
+                    } else {
+                        nonFinite++;
+                    }
+                }
             }
-            double inv = 1.0 / groups[c].length;
             int off = c * v;
-            for (int i = 0; i < v; i++) out[off + i] = (float) (acc[i] * inv);
+            for (int i = 0; i < v; i++) {
+                out[off + i] = count[i] == 0 ? 0f : (float) (acc[i] / count[i]);
+                finite += count[i];
+            }
         }
+        if (finite == 0)
+            throw new IllegalArgumentException(source + ": no finite voxel (all " + nonFinite + " values are NaN or infinite)");
+        if (nonFinite > 0)
+            System.err.println("warning: " + source + ": " + nonFinite + " NaN/infinite voxel values treated as no data (excluded from"
+                    + " the channel means; 0 where a voxel has no finite value)");
         return VolumeArrays.wrap(out, d[0], d[1], d[2], groups.length);
     }
 

@@ -8,6 +8,7 @@ import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 import org.pdsynth.nifti.Geometry;
 import org.pdsynth.nifti.GradientTable;
+import org.pdsynth.nifti.NiftiFormatException;
 import org.pdsynth.nifti.NiftiHeader;
 import org.pdsynth.nifti.NiftiImage;
 import org.pdsynth.nifti.NiftiReader;
@@ -126,7 +127,7 @@ public record SubjectAligner(Grid grid, Segmenter segmenter, double lowPercentil
 
     public Prepared prepareFmri(Path fmri) throws IOException {
         NiftiImage img = NiftiReader.read(fmri);
-        return new Prepared(toModelGrid(Modality.FMRI, img.data(), img.geometry(), null, fmri.toString()), gridOf(img));
+        return new Prepared(toModelGrid(Modality.FMRI, img.data(), img.geometry().requireUsable(fmri), null, fmri.toString()), gridOf(img));
     }
 
     public Prepared prepareDwi(Path dwi, Path bval, Path bvec) throws IOException {
@@ -134,7 +135,7 @@ public record SubjectAligner(Grid grid, Segmenter segmenter, double lowPercentil
         GradientTable table = GradientTable.read(bval, bvec);
         long g = img.data().numDimensions() > 3 ? img.data().dimension(3) : 1;
         table.checkVolumes(g, dwi);
-        return new Prepared(toModelGrid(Modality.DWI, img.data(), img.geometry(), table, dwi.toString()), gridOf(img));
+        return new Prepared(toModelGrid(Modality.DWI, img.data(), img.geometry().requireUsable(dwi), table, dwi.toString()), gridOf(img));
     }
 
     /**
@@ -151,6 +152,8 @@ public record SubjectAligner(Grid grid, Segmenter segmenter, double lowPercentil
             if (table == null) throw new IllegalArgumentException(source + ": a DWI needs its gradient table");
             channels = segmenter.dwi(series, table, source);
         }
+        SpaceOverlap.check(SpaceOverlap.insideGrid(channels, geometry, grid, source), source,
+                "of its brain lies inside the model grid " + Arrays.toString(grid.dims()));
         try {
             return new Volume(Resampler.trilinear(channels, geometry, grid), grid.geometry());
         } catch (IllegalArgumentException e) {
@@ -184,7 +187,7 @@ public record SubjectAligner(Grid grid, Segmenter segmenter, double lowPercentil
     /** A mask file (NIfTI) resampled nearest onto the model grid, inside where &gt;= 0.5. */
     public BrainMask maskFromFile(Path mask) throws IOException {
         NiftiImage img = NiftiReader.read(mask);
-        return BrainMask.fromImage(img.data(), img.geometry(), grid, mask.toString());
+        return BrainMask.fromImage(img.data(), img.geometry().requireUsable(mask), grid, mask.toString());
     }
 
     /**
@@ -226,12 +229,12 @@ public record SubjectAligner(Grid grid, Segmenter segmenter, double lowPercentil
     public static Grid gridOf(Path like) throws IOException {
         NiftiHeader h = NiftiReader.readHeader(like);
         long[] s = h.shape();
-        return new Grid(new long[] {s[0], s.length > 1 ? s[1] : 1, s.length > 2 ? s[2] : 1}, Geometry.fromHeader(h));
+        return new Grid(new long[] {s[0], s.length > 1 ? s[1] : 1, s.length > 2 ? s[2] : 1}, Geometry.fromHeader(h).requireUsable(like));
     }
 
     /** The 3-D grid of an image read. */
-    public static Grid gridOf(NiftiImage img) {
+    public static Grid gridOf(NiftiImage img) throws NiftiFormatException {
         long[] s = img.header().shape();
-        return new Grid(new long[] {s[0], s.length > 1 ? s[1] : 1, s.length > 2 ? s[2] : 1}, img.geometry());
+        return new Grid(new long[] {s[0], s.length > 1 ? s[1] : 1, s.length > 2 ? s[2] : 1}, img.geometry().requireUsable(img.source()));
     }
 }

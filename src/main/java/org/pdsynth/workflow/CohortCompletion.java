@@ -21,6 +21,8 @@ import org.pdsynth.volume.Subject;
  * {@code pds diagnose --synthetic OUT} reads. Outputs are written atomically, so a file that
  * exists is complete: a rerun skips it (restartable). Shard {@code i/n} (1-based) takes the
  * subjects at manifest positions p with p mod n = i - 1, so n array jobs cover the cohort once.
+ * A subject that fails (an unreadable file, an output path that is one of its inputs) does not
+ * stop the run: it is reported as a {@link #FAILED} item with its reason, and the others go on.
  */
 public final class CohortCompletion {
     /**
@@ -40,8 +42,31 @@ public final class CohortCompletion {
         }
     }
 
+    /** Status prefix of an item whose subject failed; the rest of the status is the one-line reason. */
+    public static final String FAILED = "failed: ";
+
     /** What happened to one subject and modality. */
-    public record Item(String subject, Modality synthesized, Path file, String status) {}
+    public record Item(String subject, Modality synthesized, Path file, String status) {
+        public boolean failed() {
+            return status.startsWith(FAILED);
+        }
+    }
+
+    /**
+     * The one-line summary of the failed items ("2 of 5 subjects failed: sub-002: REASON; ..."),
+     * or null when none failed.
+     */
+    public static String failures(List<Item> items) {
+        List<String> failed = new ArrayList<>();
+        java.util.Set<String> subjects = new java.util.LinkedHashSet<>();
+        for (Item i : items) {
+            subjects.add(i.subject());
+            if (i.failed()) failed.add(i.subject() + " (" + i.synthesized().name().toLowerCase(java.util.Locale.ROOT) + "): "
+                    + i.status().substring(FAILED.length()));
+        }
+        if (failed.isEmpty()) return null;
+        return failed.size() + " of " + items.size() + " syntheses (" + subjects.size() + " subjects) failed: " + String.join("; ", failed);
+    }
 
     private CohortCompletion() {}
 
@@ -83,9 +108,21 @@ public final class CohortCompletion {
                 }
                 if (cancel != null && cancel.getAsBoolean()) return items;
                 Diagnosis label = o.useLabel() ? s.label() : null;
-                Synthesizer.Output res = model.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(),
-                        s.bval(), s.bvec(), s.mask(), null, label, o.sampling()), null, cancel);
-                Synthesizer.write(res, file);
+                try {
+                    for (Path in : new Path[] {s.fmri(), s.dwi(), s.bval(), s.bvec(), s.mask()})
+                        if (in != null && file.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize()))
+                            throw new IllegalArgumentException(file + ": the output is one of the subject's inputs; refusing to overwrite it");
+                    Synthesizer.Output res = model.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(),
+                            s.bval(), s.bvec(), s.mask(), null, label, o.sampling()), null, cancel);
+                    Synthesizer.write(res, file);
+                } catch (java.util.concurrent.CancellationException e) {
+                    throw e;
+                } catch (IOException | RuntimeException e) {
+                    String why = e.getMessage() == null ? e.toString() : e.getMessage().strip().replace('\n', ' ');
+                    items.add(new Item(s.subject(), target, file, FAILED + why));
+                    log.accept(done + "/" + mine.size() + " " + s.subject() + ": FAILED: " + why);
+                    continue;
+                }
                 items.add(new Item(s.subject(), target, file, "written"));
                 log.accept(done + "/" + mine.size() + " " + s.subject() + ": wrote " + file);
             }

@@ -109,7 +109,7 @@ public final class ModelFolder {
     public static Descriptor readDescriptor(Path dir) throws IOException {
         Path f = dir.resolve(DESCRIPTOR);
         try {
-            JsonObject o = JsonParser.parseString(Files.readString(f, StandardCharsets.UTF_8)).getAsJsonObject();
+            JsonObject o = JsonParser.parseString(NiftiFiles.readUtf8(f)).getAsJsonObject();
             if (!o.has("format") || !FORMAT.equals(o.get("format").getAsString()))
                 throw new ParamsFile.ParamsFormatException(f, "is not a PDS model descriptor (format \"" + FORMAT + "\")");
             JsonObject g = o.getAsJsonObject("grid");
@@ -149,7 +149,14 @@ public final class ModelFolder {
      */
     public static DiffusionModel loadModel(Path dir, String device) throws IOException {
         readDescriptor(dir);
-        return Checkpoint.loadModel(dir, true, device);
+        try {
+            return Checkpoint.loadModel(dir, true, device);
+        } catch (IllegalArgumentException e) {
+            // e.g. an atlas whose grid is not config.json's: the message names neither the folder nor the file
+            // (a device the machine lacks is not the folder's fault: that message stays as it is)
+            if (e.getMessage() == null || e.getMessage().contains(dir.toString()) || e.getMessage().startsWith("device ")) throw e;
+            throw new IllegalArgumentException(dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** Files of a model folder needed to sample (what a release ships). */

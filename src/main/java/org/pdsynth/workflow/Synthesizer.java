@@ -16,6 +16,7 @@ import org.pdsynth.volume.Direction;
 import org.pdsynth.volume.Grid;
 import org.pdsynth.volume.IntensityMap;
 import org.pdsynth.volume.Modality;
+import org.pdsynth.volume.SpaceOverlap;
 import org.pdsynth.volume.SubjectAligner;
 import org.pdsynth.volume.Volume;
 
@@ -26,7 +27,9 @@ import org.pdsynth.volume.Volume;
  *
  * <p>Output: an N-channel volume (x, y, z, c) in the target modality's intensity units on the
  * input's grid (or a {@code like} file's); with M &gt; 1 samples the voxelwise mean and standard
- * deviation (same units) across samples. Voxels outside the source's brain mask are 0.
+ * deviation (same units) across samples. Voxels outside the source's brain mask are 0. An input that is
+ * not in the model's space is refused or warned about ({@link SpaceOverlap}: its brain inside the model
+ * grid, refused below 50%; its coverage of the model's atlas brain, warned below 70%).
  */
 public final class Synthesizer implements AutoCloseable {
     private final Path folder;
@@ -138,6 +141,13 @@ public final class Synthesizer implements AutoCloseable {
         AlignedSubject src = r.from() == Modality.FMRI ? aligner.alignFmri(r.input(), r.mask())
                 : aligner.alignDwi(r.input(), r.bval(), r.bvec(), r.mask());
         if (out == null) out = src.sourceGrid();
+        if (model.atlas() != null) { // is the input in the model's space? (issue 13: else a mostly blank synthesis)
+            int[] labels = model.atlas().labels();
+            boolean[] brain = new boolean[labels.length];
+            for (int i = 0; i < labels.length; i++) brain[i] = labels[i] != 0;
+            SpaceOverlap.warn(SpaceOverlap.coverage(src.mask(), brain), r.input().toString(),
+                    "of the model's atlas brain is covered by the input's brain");
+        }
         Direction direction = Direction.from(r.from());
         Modality target = direction.target();
         Sampling.Result res = Sampling.sample(model, refiner, src.data(), direction, r.label(), r.sampling(), progress, cancel);
@@ -157,10 +167,23 @@ public final class Synthesizer implements AutoCloseable {
         return new Output(mean, std, target, src);
     }
 
-    /** Writes the mean to {@code file} and, when present, the std beside it as {@code NAME_std.nii[.gz]}. */
+    /**
+     * Writes the mean to {@code file} and, when present, the std beside it as {@code NAME_std.nii[.gz]}:
+     * the std first, so that a failure leaves neither new file (the std is removed when the mean fails).
+     */
     public static void write(Output o, Path file) throws IOException {
-        NiftiWriter.write(file, o.mean().data(), o.mean().geometry());
-        if (o.std() != null) NiftiWriter.write(stdPath(file), o.std().data(), o.std().geometry());
+        if (o.std() == null) {
+            NiftiWriter.write(file, o.mean().data(), o.mean().geometry());
+            return;
+        }
+        Path std = stdPath(file);
+        NiftiWriter.write(std, o.std().data(), o.std().geometry());
+        try {
+            NiftiWriter.write(file, o.mean().data(), o.mean().geometry());
+        } catch (IOException | RuntimeException e) {
+            java.nio.file.Files.deleteIfExists(std);
+            throw e;
+        }
     }
 
     /** {@code x.nii.gz} -> {@code x_std.nii.gz}. */

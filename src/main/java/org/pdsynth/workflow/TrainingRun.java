@@ -13,6 +13,7 @@ import org.pdsynth.diffusion.TrainListener;
 import org.pdsynth.diffusion.TrainSettings;
 import org.pdsynth.diffusion.Trainer;
 import org.pdsynth.diffusion.TrainingPair;
+import org.pdsynth.nifti.NiftiFiles;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -217,7 +218,7 @@ public final class TrainingRun {
         Path f = manifest.toAbsolutePath().getParent().resolve("phantom.json");
         if (!Files.isRegularFile(f)) return null;
         try {
-            JsonElement e = JsonParser.parseString(Files.readString(f));
+            JsonElement e = JsonParser.parseString(NiftiFiles.readUtf8(f));
             return e.isJsonObject() ? e.getAsJsonObject() : null;
         } catch (IOException | RuntimeException e) {
             return null;

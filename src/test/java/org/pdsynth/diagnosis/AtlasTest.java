@@ -47,7 +47,9 @@ class AtlasTest {
     }
 
     @Test
-    void realAalFileOnTheModelGridMatchesNumpyCounts() throws Exception {
+    void realAalFileOnTheModelGridMatchesNibabelResampling() throws Exception {
+        // golden: nibabel.processing.resample_from_to(order=0) of aal.nii.gz onto the 4 mm grid (scripts/golden/diagnosis_golden.py),
+        // an independent resampler, not our nearest-neighbour rule written again in numpy
         JsonObject g = TestData.golden("diagnosis-aal-4mm.json");
         Path img = TestData.file("aal.nii.gz", g.get("sha256").getAsString());
         Path txt = TestData.file("aal.nii.txt", g.get("labels_sha256").getAsString());

@@ -248,4 +248,22 @@ class ProtocolsTest {
         assertTrue(w.getMessage().contains("dwi.nii.gz") && w.getMessage().contains("4 channel(s)"), w.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Protocols.run(Protocol.REAL_REAL, cohort, null, options.withFolds(LABELLED + 1), Progress.NONE));
     }
+    @Test
+    void everyFailedSubjectIsReportedNotOnlyTheFirst() throws IOException {
+        // two subjects with unreadable scans: the extraction goes on and names both with file and reason
+        List<Subject> rows = new ArrayList<>(cohort.subjects());
+        Path trunc = dir.resolve("broken/fmri.nii.gz"), empty = dir.resolve("broken/dwi.nii.gz");
+        Files.createDirectories(trunc.getParent());
+        byte[] b = Files.readAllBytes(cohort.get("sub-03").fmri());
+        Files.write(trunc, java.util.Arrays.copyOf(b, b.length / 2));
+        Files.write(empty, new byte[10]);
+        Subject s3 = rows.get(3), s7 = rows.get(7);
+        rows.set(3, new Subject(s3.subject(), s3.label(), trunc, s3.dwi(), s3.bval(), s3.bvec(), s3.mask()));
+        rows.set(7, new Subject(s7.subject(), s7.label(), s7.fmri(), empty, s7.bval(), s7.bvec(), s7.mask()));
+        IOException e = assertThrows(IOException.class, () -> Protocols.run(Protocol.REAL_REAL, new Cohort(rows), null, options, Progress.NONE));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("2 of " + rows.size() + " subjects failed: sub-03: " + trunc), m);
+        assertTrue(m.contains("; sub-07: " + empty), m);
+        assertEquals(1, m.lines().count(), m);
+    }
 }

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The schedule against numpy's values (src/test/resources/golden/cosine_schedule_T1000.csv, made
- * by cosine_schedule.py beside it) and against the closed form f(t+1)/f(0).
+ * by cosine_schedule.py beside it from the paper's definition, arXiv:2102.09672 eq. 17 — the
+ * paper's formula evaluated independently, not our code path) and against the closed form
+ * f(t+1)/f(0).
  */
 class CosineScheduleTest {
 

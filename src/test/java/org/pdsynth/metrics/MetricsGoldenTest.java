@@ -115,6 +115,7 @@ class MetricsGoldenTest {
 
     private static void assertReport(String what, JsonObject e, MetricsReport got) {
         assertEquals(1.0, got.dataRange());
+        // the PSNR of all channels pooled (one equal channel must not make it +Infinity)
         near(e.get("psnr").getAsDouble(), got.psnr(), PSNR_TOL, "psnr", what);
         near(e.get("ssim").getAsDouble(), got.ssim(), SSIM_TOL, "ssim", what);
         near(e.get("mae").getAsDouble(), got.mae(), MAE_TOL, "mae", what);
@@ -124,7 +125,9 @@ class MetricsGoldenTest {
             JsonObject ec = ch.get(i).getAsJsonObject();
             ChannelMetrics gc = got.channels().get(i);
             assertEquals(i, gc.channel());
-            near(ec.get("psnr").getAsDouble(), gc.psnr(), PSNR_TOL, "psnr", what + " channel " + i);
+            // null: scikit-image's +Infinity (the channel is equal), which JSON cannot hold
+            if (ec.get("psnr").isJsonNull()) assertEquals(Double.POSITIVE_INFINITY, gc.psnr(), what + " channel " + i + " psnr");
+            else near(ec.get("psnr").getAsDouble(), gc.psnr(), PSNR_TOL, "psnr", what + " channel " + i);
             near(ec.get("ssim").getAsDouble(), gc.ssim(), SSIM_TOL, "ssim", what + " channel " + i);
             near(ec.get("mae").getAsDouble(), gc.mae(), MAE_TOL, "mae", what + " channel " + i);
         }

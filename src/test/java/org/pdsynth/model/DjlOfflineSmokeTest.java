@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
  * (2) the native library sits extracted in the configured cache folder (the classpath-jar path,
  * not the download path, which would fail offline); (3) an http/https URL handler installed before
  * the engine starts records any URL connection DJL tries to open — none may be recorded. (3) only
- * sees connections made after it was installed: if another test in the same JVM started the
- * engine earlier, (1) is what covers the start.
+ * sees connections made after it was installed, and the build turns offline mode on for every
+ * test JVM (pom.xml), so {@link #theProductStartsOfflineOnItsOwn} starts the engine in a fresh
+ * JVM without the build's DJL settings, with the watch installed first.
  */
 class DjlOfflineSmokeTest {
     private static final List<String> OPENED = new CopyOnWriteArrayList<>();
@@ -51,8 +52,26 @@ class DjlOfflineSmokeTest {
                 };
             });
         } catch (Error alreadySet) {
-            // a factory can be set once per JVM; another test set one, checks (1) and (2) remain
+            // a factory can be set once per JVM: without the watch this test would prove less than it says
+            throw new AssertionError("the network watch cannot be installed: a URLStreamHandlerFactory is already set", alreadySet);
         }
+    }
+
+    @Test
+    void theProductStartsOfflineOnItsOwn() throws Exception {
+        // a fresh JVM with neither DJL_OFFLINE/OPT_OUT_TRACKING nor ai.djl.offline: Engines must set offline mode itself
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), OfflineStartupProbe.class.getName());
+        java.util.Map<String, String> env = pb.environment();
+        env.remove("DJL_OFFLINE");
+        env.remove("OPT_OUT_TRACKING");
+        env.put("DJL_CACHE_DIR", Engines.cacheDir().toString()); // the extracted library of this build (not a network setting)
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("offline=true sum=6.0 opened=[]"), out);
     }
 
     @Test

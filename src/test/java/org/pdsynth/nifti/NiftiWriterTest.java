@@ -93,6 +93,48 @@ class NiftiWriterTest {
     }
 
     @Test
+    void aWriteThatFailsMidwayLeavesTheOldFileAndNoTemporary() throws IOException {
+        // the data fail after more than 1 MiB (the writer's buffer) has reached the temporary file
+        Path p = dir.resolve("out.nii");
+        Files.writeString(p, "the previous output");
+        Img<FloatType> big = ArrayImgs.floats(100, 100, 30);
+        long[] seen = {0};
+        net.imglib2.RandomAccessibleInterval<FloatType> failing = net.imglib2.converter.Converters.convert(
+                (net.imglib2.RandomAccessibleInterval<FloatType>) big, (a, o) -> {
+                    if (++seen[0] > 280_000) throw new java.io.UncheckedIOException(new IOException("No space left on device (injected)"));
+                    o.set(a);
+                }, new FloatType());
+        assertThrows(java.io.UncheckedIOException.class, () -> NiftiWriter.write(p, failing, Geometry.ofVoxelSize(1, 1, 1)));
+        assertTrue(seen[0] > 280_000, "the failure came during the write");
+        assertEquals("the previous output", Files.readString(p), "the target is as it was");
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count(), "no temporary file left behind");
+        }
+        // an I/O failure of the writer names the target
+        IOException e = assertThrows(IOException.class, () -> NiftiFiles.writeAtomically(p, out -> {
+            out.write(new byte[1 << 17]);
+            throw new IOException("No space left on device");
+        }));
+        assertEquals(p + ": cannot write (No space left on device)", e.getMessage());
+        assertEquals("the previous output", Files.readString(p));
+    }
+
+    @Test
+    void temporariesOfAKilledWriteAreRemovedByTheNextWrite() throws IOException {
+        Path p = dir.resolve("syn.nii.gz");
+        Path stale = Files.writeString(dir.resolve(".syn.nii.gz.16305439560296727705.part"), "half a file");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Path fresh = Files.writeString(dir.resolve(".syn.nii.gz.42.part"), "a write in progress");
+        Path other = Files.writeString(dir.resolve(".other.nii.gz.7.part"), "another output's");
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        NiftiWriter.write(p, random(2, 2, 2), Geometry.ofVoxelSize(1, 1, 1));
+        assertTrue(Files.isRegularFile(p));
+        assertTrue(!Files.exists(stale), "a stale temporary of this output is removed");
+        assertTrue(Files.exists(fresh), "a temporary still being written (modified < 10 s ago) is left alone");
+        assertTrue(Files.exists(other), "another output's temporary is left alone");
+    }
+
+    @Test
     void failedWriteLeavesNoFile() throws IOException {
         Path p = dir.resolve("out.nii");
         Img<FloatType> bad = ArrayImgs.floats(40000, 1, 1); // axis too long for NIfTI-1

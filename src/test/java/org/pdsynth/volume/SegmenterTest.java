@@ -100,10 +100,15 @@ class SegmenterTest {
     }
 
     @Test
-    void aZeroDirectionCountsAsB0() {
-        double[] b = {1000, 1000, 1000};
-        GradientTable t = GradientTable.of(b, new double[][] {{1, 0, 0}, {0, 0, 0}, {0, 1, 0}});
-        assertArrayEquals(new int[] {1, 0, 2}, Segmenter.bValueOrder(t));
+    void aWeightedVolumeWithoutDirectionIsLeftOutNotCountedAsB0() {
+        // a trace image (b = 1000, zero vector) is neither b=0 nor a direction (MRtrix3 drops it)
+        double[] b = {1000, 1000, 0, 1000};
+        GradientTable t = GradientTable.of(b, new double[][] {{1, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 1, 0}});
+        assertTrue(t.isTrace(1) && !t.isB0(1) && !t.usable(1));
+        assertTrue(t.isB0(2) && t.usable(2));
+        assertArrayEquals(new int[] {2, 0, 3}, Segmenter.bValueOrder(t));
+        assertEquals(1, t.warnings().size(), t.warnings().toString());
+        assertTrue(t.warnings().get(0).contains("volume 1") && t.warnings().get(0).contains("b = 1000"), t.warnings().toString());
     }
 
     @Test

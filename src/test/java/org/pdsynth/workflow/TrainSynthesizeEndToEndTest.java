@@ -23,10 +23,29 @@ import org.pdsynth.volume.Modality;
 import org.pdsynth.volume.Segmenter;
 import org.pdsynth.volume.SubjectAligner;
 
-/** pds train then pds synthesize, on a tiny generated cohort: the whole path from files to files. */
+/**
+ * pds train then pds synthesize, on a tiny generated cohort: the whole path from files to files.
+ * Single-threaded (as diffusion's SingleThreadTests: PyTorch's CPU kernels are bit-reproducible
+ * with one thread, with two runs occasionally differ in the last bits): its exact resume and
+ * same-seed checks hold bit for bit only with one PyTorch thread.
+ */
 class TrainSynthesizeEndToEndTest {
     @TempDir
     Path dir;
+
+    private static int threadsBefore;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void oneThread() {
+        org.pdsynth.model.Engines.pytorch();
+        threadsBefore = org.pdsynth.model.Engines.threads();
+        org.pdsynth.model.Engines.setThreads(1);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restoreThreads() {
+        org.pdsynth.model.Engines.setThreads(threadsBefore);
+    }
 
     static TrainingRun.Options options(Path csv, Path out, int steps, boolean resume) {
         ModelConfig cfg = ModelConfig.defaults().with("baseWidth", 8).with("channelMultipliers", List.of(1, 2))
@@ -128,6 +147,27 @@ class TrainSynthesizeEndToEndTest {
                     l -> {}, null);
             assertEquals(2, again.size());
             assertTrue(again.stream().allMatch(i -> i.status().startsWith("exists")), again.toString());
+
+            // a batch run goes on past a bad subject and reports each failure with its file and reason
+            Path broken = dir.resolve("cohort/sub-02/fmri_broken.nii.gz");
+            byte[] good = Files.readAllBytes(rows.get(1).fmri());
+            Files.write(broken, java.util.Arrays.copyOf(good, good.length / 2));
+            java.util.List<org.pdsynth.volume.Subject> bad = new java.util.ArrayList<>(rows);
+            org.pdsynth.volume.Subject s2 = rows.get(1);
+            bad.set(1, new org.pdsynth.volume.Subject(s2.subject(), s2.label(), broken, null, null, null, null));
+            Path badCsv = dir.resolve("cohort/bad.csv");
+            new org.pdsynth.volume.Cohort(bad).write(badCsv);
+            Path out2 = dir.resolve("completed2");
+            java.util.List<CohortCompletion.Item> items = CohortCompletion.run(new CohortCompletion.Options(badCsv, out2, 1, 1, false, false, o),
+                    s, l -> {}, null);
+            assertEquals(2, items.size(), items.toString());
+            assertTrue(items.get(0).failed() && items.get(0).subject().equals("sub-02"), items.toString());
+            assertTrue(items.get(0).status().contains("fmri_broken.nii.gz") && items.get(0).status().contains("gzip"), items.toString());
+            assertFalse(Files.exists(CohortCompletion.outputFile(out2, "sub-02", Modality.DWI)), "no output for the failed subject");
+            assertTrue(Files.isRegularFile(CohortCompletion.outputFile(out2, "sub-03", Modality.FMRI)), "the next subject still ran");
+            String summary = CohortCompletion.failures(items);
+            assertTrue(summary.startsWith("1 of 2 syntheses (2 subjects) failed: sub-02 (dwi): ") && summary.contains("fmri_broken.nii.gz"),
+                    summary);
         }
         assertThrows(IllegalArgumentException.class, () -> CohortCompletion.parseShard("3"));
         assertThrows(IllegalArgumentException.class, () -> new CohortCompletion.Options(partial, out, 3, 2, false, false, o));

@@ -80,6 +80,28 @@ final class ArgumentParser {
         List<?> choices = item.getChoices();
         if (choices != null && !choices.isEmpty() && choices.stream().noneMatch(c -> String.valueOf(c).equals(v)))
             throw new UsageException(what + ": '" + v + "' is not one of " + choices);
+        Object value = parseValue(t, v, what);
+        checkRange(item, value, what);
+        return value;
+    }
+
+    /**
+     * Enforces the {@code min}/{@code max} a command declares on a numeric parameter (Fiji's dialog
+     * enforces them; the command line must too): {@code --steps 0} against {@code min = "2"} is a
+     * usage error, not a run.
+     */
+    static void checkRange(ModuleItem<?> item, Object value, String what) throws UsageException {
+        if (!(value instanceof Number n)) return;
+        double x = n.doubleValue();
+        Object min = item.getMinimumValue(), max = item.getMaximumValue();
+        if (min instanceof Number lo && x < lo.doubleValue())
+            throw new UsageException(what + ": " + value + " is below the minimum " + lo);
+        if (max instanceof Number hi && x > hi.doubleValue())
+            throw new UsageException(what + ": " + value + " is above the maximum " + hi);
+        if (Double.isNaN(x)) throw new UsageException(what + ": NaN is not a number");
+    }
+
+    private static Object parseValue(Class<?> t, String v, String what) throws UsageException {
         try {
             if (t == String.class) return v;
             if (t == File.class) return new File(v);

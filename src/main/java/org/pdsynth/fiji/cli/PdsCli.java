@@ -33,7 +33,10 @@ import org.scijava.module.ModuleService;
  * The {@code pds} command line: each subcommand runs the SciJava command that Fiji's menu runs,
  * in a headless SciJava context (one implementation, two surfaces). Fiji's own form works too:
  * {@code pds --run "PDS > Synthesize dMRI from fMRI" "input='a.nii.gz',out='b.nii.gz'"}.
- * Exit codes: 0 success, 1 the command failed (one-line message on stderr), 2 bad usage.
+ * Exit codes: 0 success, 1 the command failed (one-line message on stderr), 2 bad usage. Ctrl-C
+ * or SIGTERM cancels the command; if it had already finished its outputs (a signal during the
+ * last write, which is let to complete) the run is a success and exits 0, otherwise it says
+ * "cancelled" and the JVM exits 130/143.
  */
 public final class PdsCli {
     static final Map<String, Subcommand> SUBCOMMANDS = new LinkedHashMap<>();
@@ -113,7 +116,7 @@ public final class PdsCli {
             return execute(context, info, values, name, out, err);
         } catch (ExecutionException e) {
             err.println("pds " + name + ": " + rootMessage(e));
-            return 1;
+            return isUsageError(e) ? 2 : 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("pds " + name + ": interrupted");
@@ -136,17 +139,29 @@ public final class PdsCli {
         ModuleService modules = context.service(ModuleService.class);
         Module m = modules.createModule(info);
         Future<Module> run = modules.run(m, true, values);
+        java.util.concurrent.atomic.AtomicInteger code = new java.util.concurrent.atomic.AtomicInteger(-1);
+        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
         Thread hook = new Thread(() -> {
             if (m.getDelegateObject() instanceof Cancelable c) c.cancel("interrupted (Ctrl-C)");
             try {
                 run.get(120, TimeUnit.SECONDS);
+                reported.await(10, TimeUnit.SECONDS);
             } catch (Exception ignored) {
                 // exiting anyway
+            }
+            // the signal came while the command finished its output: the run succeeded, say so (not 130/143)
+            if (code.get() == 0) {
+                out.flush();
+                err.flush();
+                Runtime.getRuntime().halt(0);
             }
         }, "pds-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             run.get();
+        } catch (ExecutionException | InterruptedException e) {
+            reported.countDown();
+            throw e;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -156,23 +171,66 @@ public final class PdsCli {
         }
         java.lang.ref.Reference.reachabilityFence(printer);
         java.lang.ref.Reference.reachabilityFence(subscription);
-        if (m.getDelegateObject() instanceof Cancelable c && c.isCanceled()) {
+        boolean completed = m.getDelegateObject() instanceof org.pdsynth.fiji.PdsCommand p && p.isCompleted();
+        if (m.getDelegateObject() instanceof Cancelable c && c.isCanceled() && !completed) {
             err.println("pds " + name + ": cancelled");
+            code.set(1);
+            reported.countDown();
             return 1;
         }
         for (ModuleItem<?> o : info.outputs()) {
             Object v = m.getOutput(o.getName());
             if (v instanceof String s) out.println(s.endsWith("\n") ? s.substring(0, s.length() - 1) : s);
         }
+        code.set(0);
+        reported.countDown();
         return 0;
     }
 
-    /** The innermost meaningful message of a failure (the one-line error our core throws). */
+    /**
+     * The one-line message of a failure: the OUTERMOST exception that says something of its own.
+     * Wrappers (the executor's, SciJava's, reflection's, exceptions whose message is only their
+     * cause's, and any exception with a cause thrown outside org.pdsynth) are skipped; the
+     * exception our code throws names the file and wraps the JDK's bare reason ("Unexpected end
+     * of ZLIB input stream", "Input length = 3"), so taking the innermost cause would drop the
+     * file name. A file-system exception without a reason gets one.
+     */
     static String rootMessage(Throwable t) {
         Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        while (c.getCause() != null && c.getCause() != c && isWrapper(c)) c = c.getCause();
+        return describe(c);
+    }
+
+    private static boolean isWrapper(Throwable c) {
+        if (c instanceof ExecutionException || c instanceof java.lang.reflect.InvocationTargetException
+                || c instanceof org.scijava.module.ModuleException)
+            return true;
+        String m = c.getMessage(), inner = c.getCause().getMessage();
+        if (m == null || m.equals(c.getCause().toString()) || m.equals(inner)) return true;
+        // a library's generic wrapper (SciJava's "Module threw exception"): our own code names the file
+        StackTraceElement[] st = c.getStackTrace();
+        return st.length > 0 && !st[0].getClassName().startsWith("org.pdsynth.");
+    }
+
+    private static String describe(Throwable c) {
+        if (c instanceof java.nio.file.FileSystemException f && f.getReason() == null) {
+            String what = c instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : c instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : c instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : c instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                    : c instanceof java.nio.file.DirectoryNotEmptyException ? "folder not empty"
+                    : c.getClass().getSimpleName();
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
+        }
         String msg = c.getMessage();
-        return msg == null ? c.toString() : msg;
+        return msg == null || msg.isBlank() ? c.toString() : msg.strip().replace('\n', ' ');
+    }
+
+    /** True when the command refused its arguments ({@link org.pdsynth.fiji.UsageError}): exit 2. */
+    static boolean isUsageError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
+            if (c instanceof org.pdsynth.fiji.UsageError) return true;
+        return false;
     }
 
     static String usage() {
