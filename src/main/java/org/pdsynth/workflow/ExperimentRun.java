@@ -323,7 +323,7 @@ public final class ExperimentRun {
             if (atlas.regions().stream().anyMatch(x -> x.name().equals(r))) weighted.add(r);
         ts = ts.with("lambdaWeight", m.patternAware() && !weighted.isEmpty() ? 1.0 : 0.0);
         boolean resume = stage == 1 && Files.isDirectory(dir.resolve(ModelFolder.CHECKPOINTS));
-        log.accept(m.key() + ": training " + (stage == 1 ? "stage 1 (" + (m.regression() ? "L1 regression" : "noise estimator")
+        log.accept(m.key() + ": training " + (stage == 1 ? "stage 1 (" + (m.regression() ? "L1 regression" : "denoiser")
                 + (m.patternAware() ? ", DA + weighted loss" : "") + ")" : "stage 2 (refiner)") + " into " + dir + (resume ? ", resuming" : ""));
         long t0 = System.nanoTime();
         TrainingRun.run(new TrainingRun.Options(o.train(), dir, cfg, ts, 0.0, o.seed(), resume, 0, 0, o.aligner(),

@@ -11,7 +11,7 @@ package org.pdsynth.workflow;
  * @param title      name in the tables
  * @param folder     model folder (under OUT/models) of the network this method samples with;
  *                   a refined method shares it with its unrefined neighbour (the refiner is
- *                   stored beside the noise estimator and switched on or off at load time)
+ *                   stored beside the denoiser and switched on or off at load time)
  * @param regression the one-step regression U-Net (else a diffusion network)
  * @param patternAware DA module (and atlas-weighted loss) on
  * @param refined    stage-2 refiner applied

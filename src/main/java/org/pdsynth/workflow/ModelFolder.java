@@ -28,7 +28,7 @@ import org.pdsynth.volume.SubjectAligner;
 /**
  * A trained model as a folder, everything synthesis needs:
  * <ul>
- *   <li>{@code config.json} and {@code ema.params}: the noise estimator and its EMA weights
+ *   <li>{@code config.json} and {@code ema.params}: the denoiser network and its EMA weights
  *       ({@link Checkpoint} format; sampling uses the EMA weights);</li>
  *   <li>{@value #DESCRIPTOR}: the model grid (dims + affine), the alignment it was trained with
  *       (N channels, fMRI skip, dMRI grouping, percentiles), the population intensity map of
@@ -62,7 +62,7 @@ public final class ModelFolder {
     /**
      * Writes config, the EMA weights {@code ema} of {@code m}, the atlas of a pattern-aware model and the
      * descriptor into {@code dir}. A refiner left from an earlier run no longer matches the new
-     * noise estimator and is deleted (stage 2 makes a new one).
+     * denoiser and is deleted (stage 2 makes a new one).
      */
     public static void save(Path dir, DiffusionModel m, Ema ema, Descriptor d) throws IOException {
         Files.createDirectories(dir);

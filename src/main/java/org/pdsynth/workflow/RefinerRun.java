@@ -34,7 +34,7 @@ import org.pdsynth.volume.SubjectAligner;
 
 /**
  * {@code pds train --stages 2}: trains the stage-2 refiner of the model folder {@code OUT} (see
- * {@link TrainingRun}). The frozen noise estimator is the folder's EMA model (with its atlas);
+ * {@link TrainingRun}). The frozen denoiser is the folder's EMA model (with its atlas);
  * alignment is the folder's; training and validation subjects are those its descriptor records
  * (else a new split of the cohort by the options' fraction and seed).
  */

@@ -115,7 +115,7 @@ public final class Synthesizer implements AutoCloseable {
         return refiner != null;
     }
 
-    /** The noise estimator (EMA weights) this synthesizer samples with. */
+    /** The denoiser (EMA weights, with its residual prior if any) this synthesizer samples with. */
     public DiffusionModel model() {
         return model;
     }

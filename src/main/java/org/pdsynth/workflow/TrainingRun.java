@@ -46,10 +46,10 @@ import org.pdsynth.volume.VolumeArrays;
  * ({@link ModelFolder}), with the validation PSNR/SSIM of the synthesis against the truth and of
  * the population template (the mean training target), both directions, on the model grid.
  *
- * <p>Stages (DESIGN 4.5, 4.6): stage 1 trains the noise estimator as above (with the atlas'
+ * <p>Stages (DESIGN 4.5, 4.6): stage 1 trains the denoiser (DESIGN's noise estimator network) as above (with the atlas'
  * pattern-aware module when the config has {@code patternAware} on, and the atlas-weighted loss
  * when the settings' {@code lambdaWeight} &gt; 0 and an atlas is given); stage 2 trains the
- * refiner against the frozen EMA noise estimator of the model folder {@code OUT} (written by
+ * refiner against the frozen EMA denoiser of the model folder {@code OUT} (written by
  * stage 1 of this run or an earlier one), on the training subjects recorded there, with
  * checkpoints under {@code OUT/checkpoints/stage2}, then writes {@value RefinerModel#FILE}, turns
  * {@code refiner.enabled} on in {@code config.json} and adds a {@code stage2} record (steps,
@@ -117,7 +117,7 @@ public final class TrainingRun {
         return v;
     }
 
-    /** Stage 1: the noise estimator. */
+    /** Stage 1: the denoiser. */
     static List<Validation> runStage1(Options o, Consumer<String> log, BooleanSupplier cancel) throws Exception {
         long start = System.nanoTime();
         Cohort all = Cohort.read(o.cohort());

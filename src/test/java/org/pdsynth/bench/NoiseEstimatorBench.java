@@ -29,7 +29,7 @@ import org.pdsynth.model.ModelConfig;
  *        [--batch 2] [--warmup 2] [--iters 5] [--mode all|speed|synthesis] [--json out.json]
  * </pre>
  * Measures (median after warm-up): one no-grad forward pass, batch 1 ({@code
- * DiffusionModel.predictNoise}, what one DDIM step calls, upload and download included); one {@link Trainer#step()} (batch --batch, default 2: noise draw and x_t in Java,
+ * DiffusionModel#predict}, what one sampling step calls, upload and download included); one {@link Trainer#step()} (batch --batch, default 2: noise draw and x_t in Java,
  * forward, L1 loss, backward, Adam, EMA), each as wall time and as process CPU time (the steadier
  * measure on a busy machine); peak RSS (VmHWM) after each phase; then one synthesis
  * (DDIM, 50 steps, one subject) and the peak RSS after it ({@code --mode synthesis} runs only
