@@ -103,7 +103,9 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
                     .optEta(eta).optGuidanceScale(guidance).optSampler(sampler).optOutput(Sampling.Output.parse(output)).build();
             Synthesizer.Request req = new Synthesizer.Request(src, input.toPath(), path(bval), path(bvec), path(mask), path(like), dx, opts);
             status("PDS: loading model");
+            long l0 = System.nanoTime();
             try (Synthesizer s = Synthesizer.load(org.pdsynth.workflow.DefaultModel.resolve(model), refine, device)) {
+                double loaded = (System.nanoTime() - l0) / 1e9;   // the PyTorch engine's start (first use) and the model
                 status("PDS: aligning " + input.getName());
                 Synthesizer.Output o = s.synthesize(req, (d, t) -> progress(d, t, "PDS: sampling step " + d + "/" + t), cancelled());
                 // everything that can fail happens before the output is written
@@ -111,7 +113,9 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
                 ImagePlus mean = ImagePlusConverter.toImagePlus(o.mean().data(), o.mean().geometry(), name, FourthAxis.CHANNEL);
                 ImagePlus std = o.std() == null ? null
                         : ImagePlusConverter.toImagePlus(o.std().data(), o.std().geometry(), name + "-std", FourthAxis.CHANNEL);
+                long w0 = System.nanoTime();
                 if (out != null) Synthesizer.write(o, out.toPath());
+                double write = (System.nanoTime() - w0) / 1e9;
                 synthetic = mean;
                 uncertainty = std;
                 completed();
@@ -119,7 +123,8 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
                         o.target().name().toLowerCase(Locale.ROOT), src.name().toLowerCase(Locale.ROOT), input,
                         o.mean().channels(), java.util.Arrays.toString(o.mean().grid().dims()), steps, samples,
                         out == null ? "" : "; wrote " + out + (o.std() != null ? " and " + Synthesizer.stdPath(out.toPath()) : ""));
-                status("PDS: done");
+                status(String.format(Locale.ROOT, "PDS: done (engine and model load %.2f s, %s, write %.2f s)",
+                        loaded, o.timings(), write));
             }
         } catch (CancellationException e) {
             cancel("cancelled");

@@ -62,6 +62,10 @@ public class ExperimentCommand extends PdsCommand {
             min = "1", required = false, persist = false)
     private int samples = 1;
 
+    @Parameter(label = "Sampling steps", min = "0", description = "sampler steps of the evaluation syntheses (0 = the budget's DDIM steps)",
+            required = false, persist = false)
+    private int samplingSteps = 0;
+
     @Parameter(label = "Refiner inputs", description = "what the refiner learns to correct: one_step (x0 estimates, DESIGN 4.6) "
             + "or sampled (full syntheses of the frozen network)", choices = {"one_step", "sampled"}, required = false, persist = false)
     private String refinerInputs = "one_step";
@@ -88,7 +92,7 @@ public class ExperimentCommand extends PdsCommand {
             ExperimentRun.Results r = ExperimentRun.run(new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
                     Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, aligner,
                     ModelConfig.defaults().withPrediction(PredictionType.parse(predictionType)), device,
-                    testNoiseFree == null ? null : testNoiseFree.toPath(), new ExperimentRun.Recipe(residual, lossWeighting, sampler, samples, refinerInputs)),
+                    testNoiseFree == null ? null : testNoiseFree.toPath(), new ExperimentRun.Recipe(residual, lossWeighting, sampler, samples, refinerInputs, samplingSteps)),
                     line -> status("PDS experiment: " + line), cancelled(), Plots.experimentFigures());
             results = "results written to " + r.resultsMd();
         } catch (Exception e) {

@@ -28,6 +28,18 @@ import java.util.stream.Stream;
  *   <li>{@code ai.djl.pytorch.num_threads}: intra-op threads, read once when the engine starts;
  *       {@link #setThreads(int)} changes it later.</li>
  * </ul>
+ * And what the OpenMP runtime bundled with libtorch (GNU libgomp on Linux) reads once, when it is
+ * loaded with the engine:
+ * <ul>
+ *   <li>{@code OMP_WAIT_POLICY} (C environment): unless the user set it, {@link #configure(int)}
+ *       sets it to {@value #WAIT_POLICY} in the process's C environment (libc {@code setenv}
+ *       through JNA, which DJL ships) before the native library loads, in the launcher and in
+ *       Fiji alike. With libgomp's default a thread that reaches a barrier first spins for its
+ *       sibling; on a machine where another process holds a core the sibling is descheduled and
+ *       the spinning steals the time it needs: a 2-thread training beside one busy process ran at
+ *       34% of its quiet speed, with {@code PASSIVE} at 56% (bench/busy-machine.sh). Set it
+ *       (even empty, which means libgomp's own default) to keep this from happening.</li>
+ * </ul>
  * DJL gives an environment variable precedence over the system property of the same name, so an
  * explicit {@code DJL_OFFLINE=false} in the environment cannot be overridden from here; {@link
  * #isOffline()} reports the mode actually in force.
@@ -42,6 +54,10 @@ public final class Engines {
     public static final String CACHE_DIR = "DJL_CACHE_DIR";
     /** System property read by the PyTorch engine at start for its intra-op thread count. */
     public static final String THREADS = "ai.djl.pytorch.num_threads";
+    /** OpenMP environment variable of the idle-thread policy. */
+    public static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
+    /** The policy set when the user has not chosen one: idle threads sleep instead of spinning. */
+    public static final String WAIT_POLICY = "PASSIVE";
 
     private Engines() {}
 
@@ -60,6 +76,39 @@ public final class Engines {
         if (threads > 0 && System.getProperty(THREADS) == null) {
             System.setProperty(THREADS, Integer.toString(threads));
         }
+        if (cEnvironment(OMP_WAIT_POLICY) == null) setCEnvironment(OMP_WAIT_POLICY, WAIT_POLICY);
+    }
+
+    /**
+     * A variable of the process's C environment, which native libraries read ({@link
+     * System#getenv} is the JVM's copy from start-up and misses later changes); null when unset
+     * or when it cannot be read (Windows, no JNA).
+     */
+    public static String cEnvironment(String name) {
+        try {
+            return LibC.INSTANCE.getenv(name);
+        } catch (LinkageError | RuntimeException e) {
+            return System.getenv(name);
+        }
+    }
+
+    /** Sets a C environment variable for native libraries loaded from now on; false when it cannot. */
+    private static boolean setCEnvironment(String name, String value) {
+        if (com.sun.jna.Platform.isWindows()) return false;
+        try {
+            return LibC.INSTANCE.setenv(name, value, 0) == 0;
+        } catch (LinkageError | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The two POSIX calls of libc used here (JNA direct mapping). */
+    private interface LibC extends com.sun.jna.Library {
+        LibC INSTANCE = com.sun.jna.Native.load(com.sun.jna.Platform.C_LIBRARY_NAME, LibC.class);
+
+        String getenv(String name);
+
+        int setenv(String name, String value, int overwrite);
     }
 
     /** {@link #configure(int)}, then the PyTorch engine (loading its native library if needed). */

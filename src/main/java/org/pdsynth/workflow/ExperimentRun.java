@@ -120,17 +120,31 @@ public final class ExperimentRun {
      * @param sampler       sampler name (ddim, dpm++2m)
      * @param samples       K, samples averaged for the mean (the one-sample method uses sample 0)
      * @param refinerInputs what the refiner learns to correct: one_step (DESIGN 4.6) or sampled
+     * @param samplingSteps sampler steps of the evaluation syntheses; 0 = the budget's DDIM steps
+     *                      (a sampled-input refiner is trained on the budget's, whatever this is)
      */
-    public record Recipe(boolean residual, String lossWeighting, String sampler, int samples, String refinerInputs) {
-        /** @throws IllegalArgumentException for an unknown weighting or sampler, or K &lt; 1 */
+    public record Recipe(boolean residual, String lossWeighting, String sampler, int samples, String refinerInputs,
+            int samplingSteps) {
+        /** @throws IllegalArgumentException for an unknown weighting or sampler, K &lt; 1 or negative steps */
         public Recipe {
             org.pdsynth.diffusion.LossWeighting.parse(lossWeighting);
             Sampling.Options.builder().optSampler(sampler).optSamples(samples).build();
+            if (samplingSteps < 0) throw new IllegalArgumentException("sampling steps must be >= 0 (0 = the budget's), got " + samplingSteps);
+        }
+
+        /** The same recipe with the budget's sampling steps. */
+        public Recipe(boolean residual, String lossWeighting, String sampler, int samples, String refinerInputs) {
+            this(residual, lossWeighting, sampler, samples, refinerInputs, 0);
         }
 
         /** No residual, uniform weighting, DDIM, one sample (the recipe before issue 12). */
         public static Recipe defaults() {
             return new Recipe(false, "uniform", "ddim", 1, ModelConfig.RefinerSettings.ONE_STEP);
+        }
+
+        /** Steps of the evaluation syntheses under {@code budget}. */
+        public int steps(Budget budget) {
+            return samplingSteps > 0 ? samplingSteps : budget.ddimSteps();
         }
     }
 
@@ -218,6 +232,7 @@ public final class ExperimentRun {
         }
         for (Method m : Method.values()) {
             Path dir = out.resolve("synthetic").resolve(m.key());
+            reuseOnlyIfSameSampling(dir, m.regression() ? "one network evaluation (regression)" : sampling(o, m) + ", refiner " + m.refined(), log);
             try (Synthesizer synth = Synthesizer.load(modelFolder(out, m), m.refined(), o.device())) {
                 if (m.refined() != synth.refines())
                     throw new IllegalStateException(modelFolder(out, m) + ": refiner " + (synth.refines() ? "present" : "missing") + " for " + m.title());
@@ -283,10 +298,32 @@ public final class ExperimentRun {
         return new Results(scores, diag, realReal, seconds, md, pattern);
     }
 
+    /** File in a method's synthetic folder recording how its syntheses were drawn. */
+    static final String SAMPLING_RECORD = "sampling.txt";
+
+    /**
+     * Keeps the syntheses of an earlier run in {@code dir} only when they were drawn the same way
+     * ({@value #SAMPLING_RECORD} equal to {@code recipe}); otherwise removes them (a rerun with
+     * other --samples, --sampler or --sampling-steps would else report stale files), then records
+     * {@code recipe}.
+     */
+    private static void reuseOnlyIfSameSampling(Path dir, String recipe, Consumer<String> log) throws IOException {
+        Path record = dir.resolve(SAMPLING_RECORD);
+        if (Files.isDirectory(dir)) {
+            String before = Files.isRegularFile(record) ? Files.readString(record, StandardCharsets.UTF_8).strip() : null;
+            if (recipe.equals(before)) return;
+            log.accept(dir.getFileName() + ": earlier syntheses were drawn " + (before == null ? "with unrecorded settings" : "with " + before)
+                    + "; drawing them again with " + recipe);
+            org.pdsynth.diffusion.Checkpoint.deleteTree(dir);
+        }
+        Files.createDirectories(dir);
+        Files.writeString(record, recipe + "\n", StandardCharsets.UTF_8);
+    }
+
     /** How a method's test syntheses are drawn: the recipe's sampler and K samples (one for the single-sample method). */
     static Sampling.Options sampling(Options o, Method m) {
         Recipe rc = o.recipe() == null ? Recipe.defaults() : o.recipe();
-        return Sampling.Options.builder().optSteps(o.budget().ddimSteps()).optSeed(o.seed()).optSampler(rc.sampler())
+        return Sampling.Options.builder().optSteps(rc.steps(o.budget())).optSeed(o.seed()).optSampler(rc.sampler())
                 .optSamples(m.singleSample() ? 1 : rc.samples()).optOutput(m.singleSample() ? Sampling.Output.SAMPLE : Sampling.Output.MEAN).build();
     }
 

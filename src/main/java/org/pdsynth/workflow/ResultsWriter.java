@@ -63,10 +63,14 @@ final class ResultsWriter {
                 + "psnr_clean_mask,ssim_clean_mask,gradient_ratio,spectrum_ratio,fa_error_wm,md_error_wm\n");
         StringBuilder md = new StringBuilder();
         md.append("# PDS experiment results\n\n");
+        ExperimentRun.Recipe rc = o.recipe() == null ? ExperimentRun.Recipe.defaults() : o.recipe();
         md.append(String.format(Locale.ROOT, "Budget `%s` (width %d, %d stage-1 steps, %d refiner steps, batch %d, lr %.3g, %d DDIM steps); "
                 + "%d training subjects (`%s`), %d test subjects (`%s`); seed %d; total %.1f min.%n%n",
                 o.budget().name(), o.budget().width(), o.budget().steps(), o.budget().refinerSteps(), o.budget().batch(),
                 o.budget().learningRate(), o.budget().ddimSteps(), trainSubjects, o.train(), testSubjects, o.test(), o.seed(), totalSeconds / 60));
+        md.append(String.format(Locale.ROOT, "Recipe: residual mode %s, loss weighting %s, refiner inputs %s; evaluation sampling: %s, "
+                + "%d steps, mean of K = %d samples.%n%n", rc.residual() ? "on" : "off", rc.lossWeighting(), rc.refinerInputs(),
+                rc.sampler(), rc.steps(o.budget()), rc.samples()));
         md.append("Metrics per DESIGN 4.8: per channel, scaled to [0, 1] by the truth's range, averaged over channels; "
                 + "mean ± sample std over test subjects. Truth: the test subject's real scan aligned to N channels. "
                 + "Syntheses use the null label. The population template is the voxelwise mean of the training subjects' scans.\n\n");

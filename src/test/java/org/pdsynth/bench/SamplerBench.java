@@ -42,37 +42,45 @@ public final class SamplerBench {
         List<String> rows = new ArrayList<>();
         try (DiffusionModel model = ModelFolder.loadModel(folder); RefinerModel refiner = RefinerModel.load(folder, model)) {
             for (String c : configs) {
+                // sampler:steps[:K[:output]], or "prior": the residual model's regression prior alone
                 String[] p = c.split(":");
-                Sampling.Options o = Sampling.Options.builder().optSampler(p[0]).optSteps(Integer.parseInt(p[1])).optSamples(samples).optSeed(1).build();
+                boolean priorOnly = p[0].equals("prior");
+                Sampling.Options o = priorOnly ? Sampling.Options.defaults() : Sampling.Options.builder().optSampler(p[0])
+                        .optSteps(Integer.parseInt(p[1])).optSamples(p.length > 2 ? Integer.parseInt(p[2]) : samples)
+                        .optOutput(p.length > 3 ? Sampling.Output.parse(p[3]) : Sampling.Output.MEAN).optSeed(1).build();
                 for (Direction dir : Direction.values()) {
-                    double psnr = 0, ssim = 0, secs = 0, grad = 0, spec = 0;
+                    double psnr = 0, psnrBrain = 0, ssim = 0, secs = 0, grad = 0, spec = 0;
                     for (int i = 0; i < pairs.size(); i++) {
                         TrainingPair tp = pairs.get(i);
                         long t0 = System.nanoTime();
-                        float[] out = Sampling.sample(model, refiner, tp.source(dir), dir, null, o, null, null).mean();
+                        float[] out = priorOnly ? model.priorMean(tp.source(dir), dir, null)
+                                : Sampling.sample(model, refiner, tp.source(dir), dir, null, o, null, null).output(o);
                         secs += (System.nanoTime() - t0) / 1e9;
                         var truth = VolumeArrays.wrap(tp.clean(dir), g[0], g[1], g[2], pairs.channels());
                         var synth = VolumeArrays.wrap(out, g[0], g[1], g[2], pairs.channels());
-                        MetricsReport r = VolumeMetrics.compare(truth, synth);
-                        psnr += r.psnr();
-                        ssim += r.ssim();
                         // brain: where the truth's first channel is above the background (-1 in model units)
                         float[] m = new float[(int) (g[0] * g[1] * g[2])];
                         float[] c0 = tp.clean(dir);
                         for (int v = 0; v < m.length; v++) m[v] = c0[v] > -0.98f ? 1f : 0f;
-                        Sharpness sh = Sharpness.compare(truth, synth, VolumeArrays.wrap(m, g[0], g[1], g[2]));
+                        var brain = VolumeArrays.wrap(m, g[0], g[1], g[2]);
+                        MetricsReport r = VolumeMetrics.compare(truth, synth, brain);
+                        psnr += r.psnr();
+                        psnrBrain += r.masked().psnr();
+                        ssim += r.ssim();
+                        Sharpness sh = Sharpness.compare(truth, synth, brain);
                         grad += sh.gradientRatio();
                         spec += sh.spectrumRatio();
                     }
                     int n = pairs.size();
-                    rows.add(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.2f | %.4f | %.3f | %.3f | %.1f |", p[0], dir.label(), o.steps(),
-                            Sampling.evaluations(model, o), psnr / n, ssim / n, grad / n, spec / n, secs / n));
+                    rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %.2f | %.2f | %.4f | %.3f | %.3f | %.2f |", p[0], dir.label(),
+                            priorOnly ? "-" : o.steps(), priorOnly ? "-" : o.samples(), priorOnly ? "-" : o.output().name().toLowerCase(Locale.ROOT),
+                            priorOnly ? 1 : Sampling.evaluations(model, o), psnrBrain / n, psnr / n, ssim / n, grad / n, spec / n, secs / n));
                     System.err.println(rows.get(rows.size() - 1));
                 }
             }
         }
-        System.out.println("| sampler | direction | steps | network evaluations | PSNR (dB) | SSIM | gradient ratio | spectrum ratio | s / synthesis |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| sampler | direction | steps | K | output | network evaluations | PSNR in brain (dB) | PSNR (dB) | SSIM | gradient ratio | spectrum ratio | s / synthesis |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
     }
 

@@ -37,4 +37,13 @@ class EnginesTest {
         assertEquals(before, Engines.threads());
         assertTrue(before >= 1);
     }
+
+    @Test
+    void openMpThreadsSleepAtBarriersUnlessTheUserChoseAPolicy() {
+        Engines.pytorch(2);
+        // set in the C environment (what libgomp reads when libtorch loads), not only in Java's copy
+        String user = System.getenv(Engines.OMP_WAIT_POLICY);
+        String expected = user == null ? Engines.WAIT_POLICY : user;
+        assertEquals(expected, Engines.cEnvironment(Engines.OMP_WAIT_POLICY));
+    }
 }

@@ -1,6 +1,7 @@
 package org.pdsynth.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -190,6 +191,18 @@ class ExperimentRunTest {
         assertTrue(again.stream().filter(l -> l.contains("done before, reused")).count() == 6, String.join("\n", again));
         assertEquals(got.report().psnr(), r2.scores().stream().filter(x -> x.method() == Method.PDS && x.subject().equals(s1.subject())
                 && x.target() == Modality.DWI).findFirst().orElseThrow().report().psnr(), 0);
+        assertTrue(again.stream().noneMatch(l -> l.contains("drawing them again")), String.join("\n", again));
+
+        // a rerun that samples differently (K = 2) redraws the diffusion methods' syntheses instead of
+        // reporting the stale ones; the regression and the one-sample method draw the same way and are kept
+        List<String> other = new ArrayList<>();
+        ExperimentRun.Results r3 = ExperimentRun.run(options(train, test, out).withTestNoiseFree(clean)
+                .withRecipe(new ExperimentRun.Recipe(false, "uniform", "ddim", 2, "one_step")), other::add, null);
+        List<String> redrawn = other.stream().filter(l -> l.contains("drawing them again")).map(l -> l.split(":")[0]).toList();
+        assertEquals(List.of("ddpm", "pds-no-da", "pds-no-trmr", "pds"), redrawn, String.join("\n", other));
+        assertNotEquals(got.report().psnr(), r3.scores().stream().filter(x -> x.method() == Method.PDS && x.subject().equals(s1.subject())
+                && x.target() == Modality.DWI).findFirst().orElseThrow().report().psnr());
+        assertTrue(Files.readString(out.resolve("synthetic/pds/" + "sampling.txt")).contains("samples=2"));
     }
 
     @Test

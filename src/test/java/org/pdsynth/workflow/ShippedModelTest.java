@@ -61,4 +61,44 @@ public class ShippedModelTest {
             assertEquals(Modality.DWI, o.target());
         }
     }
+
+    /**
+     * The quality promise: on phantom subjects of another seed than the model's training data, the
+     * shipped model with the default sampling options beats the population template (the voxelwise
+     * mean of other subjects of the same held-out cohort) inside the brain, in both directions.
+     */
+    @Test
+    void beatsThePopulationTemplateOnHeldOutSubjectsInBothDirections() throws Exception {
+        Path folder = extract(home);
+        ModelFolder.Descriptor d = ModelFolder.readDescriptor(folder);
+        long trainingSeed = d.training().getAsJsonObject("data").get("seed").getAsLong();
+        long seed = trainingSeed + 4242;
+        org.pdsynth.phantom.PhantomCohort.Result r = org.pdsynth.phantom.PhantomCohort.simulate(
+                org.pdsynth.phantom.PhantomOptions.defaults(home.resolve("held-out")).withSubjects(4).withSeed(seed).withThreads(2), null, null);
+        java.util.List<org.pdsynth.volume.Subject> subjects = org.pdsynth.volume.Cohort.read(r.manifest()).subjects();
+        CohortPairs test = CohortPairs.align(subjects.subList(0, 1), d.aligner(), null, null);
+        CohortPairs others = CohortPairs.align(subjects.subList(1, subjects.size()), d.aligner(), null, null);
+        int[] zyx = test.gridZYX();
+        org.pdsynth.diffusion.TrainingPair p = test.get(0);
+        try (org.pdsynth.diffusion.DiffusionModel model = ModelFolder.loadModel(folder);
+             org.pdsynth.diffusion.RefinerModel refiner = org.pdsynth.diffusion.RefinerModel.load(folder, model)) {
+            for (org.pdsynth.volume.Direction dir : org.pdsynth.volume.Direction.values()) {
+                Sampling.Options o = Sampling.Options.defaults();
+                float[] synth = Sampling.sample(model, refiner, p.source(dir), dir, null, o, null, null).output(o);
+                float[] truth = p.clean(dir), template = others.template(dir.target());
+                float[] brain = new float[zyx[0] * zyx[1] * zyx[2]];
+                for (int v = 0; v < brain.length; v++) brain[v] = truth[v] > -0.98f ? 1f : 0f;   // above the background (-1)
+                var mask = VolumeArrays.wrap(brain, zyx[2], zyx[1], zyx[0]);   // x fastest
+                double ps = psnrInBrain(truth, synth, zyx, test.channels(), mask), pt = psnrInBrain(truth, template, zyx, test.channels(), mask);
+                System.out.printf(java.util.Locale.ROOT, "shipped model, held-out seed %d, %s: %.2f dB, template %.2f dB%n", seed, dir.label(), ps, pt);
+                assertTrue(ps > pt + 0.5, dir.label() + ": synthesis " + ps + " dB vs template " + pt + " dB");
+            }
+        }
+    }
+
+    private static double psnrInBrain(float[] truth, float[] test, int[] zyx, int channels,
+            net.imglib2.RandomAccessibleInterval<net.imglib2.type.numeric.real.FloatType> mask) {
+        return org.pdsynth.metrics.VolumeMetrics.compare(VolumeArrays.wrap(truth, zyx[2], zyx[1], zyx[0], channels),
+                VolumeArrays.wrap(test, zyx[2], zyx[1], zyx[0], channels), mask).masked().psnr();
+    }
 }
