@@ -27,9 +27,9 @@ import org.pdsynth.workflow.TinyCohort;
 import org.pdsynth.workflow.TinyModel;
 
 /**
- * What scripts/slurm/complete-cohort.sbatch relies on: {@code pds complete --shard i/3} as three
- * concurrent OS processes on one output folder, beside a serial {@code --shard 1/1} run into
- * another, on a 9-subject cohort where 8 subjects lack one modality. Shard 1 is killed (SIGKILL,
+ * scripts/slurm/complete-cohort.sbatch run as array tasks 1-3 would run: three concurrent OS
+ * processes ({@code pds complete --shard i/3}) on one output folder, beside a one-task array
+ * ({@code --shard 1/1}) into another, on a 9-subject cohort where 8 subjects lack one modality. Shard 1 is killed (SIGKILL,
  * nothing can clean up) as soon as it reports its first output and is then restarted.
  *
  * <p>Checked: the sharded folder holds exactly the 8 missing modalities (nothing for the complete
@@ -41,6 +41,7 @@ import org.pdsynth.workflow.TinyModel;
  * (see diffusion's SingleThreadTests). Wall time about 15-25 s on the 2-core development machine.
  */
 class ConcurrentShardsTest {
+    static final String SBATCH = "scripts/slurm/complete-cohort.sbatch";
     /** DDIM steps: enough that one subject outlasts the reaction to shard 1's first output. */
     private static final String STEPS = "20";
 
@@ -68,12 +69,13 @@ class ConcurrentShardsTest {
         Path csv = dir.resolve("cohort/partial.csv");
         new Cohort(rows).write(csv);
         Path sharded = dir.resolve("sharded"), serial = dir.resolve("serial");
+        Path pds = Run.launcher(dir);
 
         // shard 1 takes positions 0, 3, 6: sub-01, sub-04, sub-07 (three syntheses)
-        Run first = Run.start(model, csv, sharded, "1/3", true);
-        Run second = Run.start(model, csv, sharded, "2/3", false);
-        Run third = Run.start(model, csv, sharded, "3/3", false);
-        Run whole = Run.start(model, csv, serial, "1/1", false);
+        Run first = Run.start(pds, model, csv, sharded, 1, 3, true);
+        Run second = Run.start(pds, model, csv, sharded, 2, 3, false);
+        Run third = Run.start(pds, model, csv, sharded, 3, 3, false);
+        Run whole = Run.start(pds, model, csv, serial, 1, 1, false);
 
         assertTrue(first.process.waitFor(180, TimeUnit.SECONDS), "shard 1 neither wrote nor ended: " + first.log());
         assertTrue(first.killed, "shard 1 should have been killed after its first output: " + first.log());
@@ -82,7 +84,7 @@ class ConcurrentShardsTest {
         assertTrue(doneBeforeKill.size() >= 1 && doneBeforeKill.size() < 3,
                 "killed midway: " + doneBeforeKill.keySet() + " (raise STEPS if the kill came too late)\n" + first.log());
 
-        Run restarted = Run.start(model, csv, sharded, "1/3", false);
+        Run restarted = Run.start(pds, model, csv, sharded, 1, 3, false);
         for (Run r : List.of(second, third, whole, restarted)) {
             assertTrue(r.process.waitFor(180, TimeUnit.SECONDS), "still running: " + r.log());
             r.drain();
@@ -142,23 +144,47 @@ class ConcurrentShardsTest {
         }
 
         /**
-         * Starts {@code PdsCli complete} in a fresh JVM with this test's class path; with
-         * {@code killOnFirstWrite} the stderr reader kills it (SIGKILL) the moment it reports an output.
+         * Runs scripts/slurm/complete-cohort.sbatch as SLURM would run array task {@code task} of
+         * {@code array} (one CPU), with a {@code PDS} launcher that is scripts/pds minus the jar:
+         * {@code exec java $PDS_JAVA_OPTS -cp <this test's class path> PdsCli "$@"}. Both execs keep
+         * the PID, so the process is the JVM. With {@code killOnFirstWrite} the stderr reader kills
+         * it (SIGKILL) the moment it reports an output.
          */
-        static Run start(Path model, Path csv, Path out, String shard, boolean killOnFirstWrite) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dai.djl.pytorch.num_threads=1", "-cp",
-                    System.getProperty("java.class.path"), PdsCli.class.getName(), "complete", "--cohort", csv.toString(), "--out",
-                    out.toString(), "--model", model.toString(), "--shard", shard, "--steps", STEPS);
+        static Run start(Path pds, Path model, Path csv, Path out, int task, int array, boolean killOnFirstWrite) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder("bash", SBATCH);
             Map<String, String> env = pb.environment();
+            env.put("SLURM_ARRAY_TASK_ID", Integer.toString(task));
+            env.put("SLURM_ARRAY_TASK_MIN", "1");
+            env.put("SLURM_ARRAY_TASK_MAX", Integer.toString(array));
+            env.put("SLURM_ARRAY_TASK_COUNT", Integer.toString(array));
+            env.put("SLURM_CPUS_PER_TASK", "1");
+            env.put("PDS_HEAP", "512m");
+            env.put("MANIFEST", csv.toString());
+            env.put("OUT", out.toString());
+            env.put("MODEL", model.toString());
+            env.put("STEPS", STEPS);
+            env.put("PDS", pds.toString());
+            env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            env.put("TEST_CLASS_PATH", System.getProperty("java.class.path"));
             env.put("DJL_CACHE_DIR", Engines.cacheDir().toString());
             env.put("DJL_OFFLINE", "true");
-            env.put("OMP_NUM_THREADS", "1");
-            env.put("OMP_WAIT_POLICY", "PASSIVE");
+            env.remove("FIJI");
+            env.remove("SHARDS");
+            env.remove("PDS_JAVA_OPTS");
             Run r = new Run(pb.start());
             r.readers[0] = r.reader(r.process.getInputStream(), r.out, false);
             r.readers[1] = r.reader(r.process.getErrorStream(), r.err, killOnFirstWrite);
             return r;
+        }
+
+        /** The PDS launcher the script runs: scripts/pds's exec line on the test class path. */
+        static Path launcher(Path dir) throws IOException {
+            Path pds = dir.resolve("pds");
+            Files.writeString(pds, "#!/usr/bin/env bash\n"
+                    + "exec \"$JAVA\" $PDS_JAVA_OPTS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true -Dai.djl.offline=true"
+                    + " -cp \"$TEST_CLASS_PATH\" " + PdsCli.class.getName() + " \"$@\"\n");
+            pds.toFile().setExecutable(true);
+            return pds;
         }
 
         private Thread reader(InputStream in, List<String> lines, boolean killOnFirstWrite) {
