@@ -52,7 +52,7 @@ class ConcurrentShardsTest {
     void threeConcurrentShardsWriteEachMissingModalityOnceAndEqualASerialRun() throws Exception {
         Path model = TinyModel.folder();
         Path full = TinyCohort.write(dir.resolve("cohort"), 9);
-        // manifest positions 0..7 lack one modality (even positions their dwi, odd ones their fmri); sub-09 is complete
+        // sub-01..sub-08 lack one modality (odd numbers their dwi, even ones their fmri); sub-09 is complete
         List<Subject> rows = new ArrayList<>();
         TreeSet<String> expected = new TreeSet<>();
         for (Subject s : Cohort.read(full).subjects()) {
@@ -71,7 +71,7 @@ class ConcurrentShardsTest {
         Path sharded = dir.resolve("sharded"), serial = dir.resolve("serial");
         Path pds = Run.launcher(dir);
 
-        // shard 1 takes positions 0, 3, 6: sub-01, sub-04, sub-07 (three syntheses)
+        // shard 1 takes the subjects with work k = 0, 3, 6: sub-01, sub-04, sub-07 (three syntheses)
         Run first = Run.start(pds, model, csv, sharded, 1, 3, true);
         Run second = Run.start(pds, model, csv, sharded, 2, 3, false);
         Run third = Run.start(pds, model, csv, sharded, 3, 3, false);
