@@ -94,11 +94,13 @@ class SlurmScriptTest {
 
     @Test
     void fijiRunsTheCompleteCohortCommandHeadlessAndAnErrorFailsTheTask() throws Exception {
-        Result r = run(with(task(1, 1, 4, 4), "FIJI", stub("ImageJ-linux64", "").toString(), "MODEL", "/models/m"));
+        // a relative model folder is made absolute (against the submission folder): Fiji may start elsewhere
+        Result r = run(with(task(1, 1, 4, 4), "FIJI", stub("ImageJ-linux64", "").toString(), "MODEL", "models/m"));
         assertEquals(0, r.code(), r.err());
         String csv = dir.resolve("participants.csv").toString(), out = dir.resolve("out").toString();
+        String model = Path.of("models/m").toAbsolutePath().toString();
         assertTrue(r.out().contains(String.join("\n", "arg --mem=4096m", "arg --headless", "arg --run", "arg Complete Cohort",
-                "arg cohort='" + csv + "',out='" + out + "',shard='1/4',model='/models/m'") + "\n"), r.out());
+                "arg cohort='" + csv + "',out='" + out + "',shard='1/4',model='" + model + "'") + "\n"), r.out());
         assertTrue(r.out().contains("JAVA_TOOL_OPTIONS=-Dai.djl.pytorch.num_threads=2 "), r.out());
         assertTrue(r.out().contains("OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE\n"), r.out());
 
