@@ -20,7 +20,9 @@ import org.pdsynth.volume.Subject;
  * {@code OUT/<subject>/dwi_synth.nii.gz} or {@code fmri_synth.nii.gz} — the layout
  * {@code pds diagnose --synthetic OUT} reads. Outputs are written atomically, so a file that
  * exists is complete: a rerun skips it (restartable). Shard {@code i/n} (1-based) takes the
- * subjects at manifest positions p with p mod n = i - 1, so n array jobs cover the cohort once.
+ * subjects with work to do ({@link #shardOf}), so n array jobs cover the cohort once, each with
+ * at most ceil(m / n) of its m such subjects. Shards share no file: n of them may run at once on
+ * one output folder (a shared file system included).
  * A subject that fails (an unreadable file, an output path that is one of its inputs) does not
  * stop the run: it is reported as a {@link #FAILED} item with its reason, and the others go on.
  */
@@ -86,12 +88,29 @@ public final class CohortCompletion {
         return out.resolve(subject).resolve((target == Modality.DWI ? "dwi" : "fmri") + "_synth.nii.gz");
     }
 
+    /**
+     * The subjects of shard {@code shard/shards}: the manifest's subjects with work to do (a
+     * modality to synthesize from the other: the missing one, or with {@code all} either one),
+     * numbered k = 0, 1, ... in manifest order; the shard takes those with k mod shards = shard - 1.
+     * Numbering only the subjects with work balances the shards (complete subjects, wherever they
+     * sit in the manifest, count for none), and it depends on the manifest alone, not on what the
+     * output folder holds, so a restarted or late shard takes the same subjects as before.
+     */
+    public static List<Subject> shardOf(Cohort c, int shard, int shards, boolean all) {
+        List<Subject> mine = new ArrayList<>();
+        int k = 0;
+        for (Subject s : c.subjects()) {
+            boolean work = s.hasFmri() && (all || !s.hasDwi()) || s.hasDwi() && (all || !s.hasFmri());
+            if (work && k++ % shards == shard - 1) mine.add(s);
+        }
+        return mine;
+    }
+
     /** Runs the completion with a loaded model; {@code log} gets one line per subject. */
     public static List<Item> run(Options o, Synthesizer model, Consumer<String> log, BooleanSupplier cancel) throws IOException {
         Cohort c = Cohort.read(o.cohort());
         List<Item> items = new ArrayList<>();
-        List<Subject> mine = new ArrayList<>();
-        for (int p = 0; p < c.size(); p++) if (p % o.shards() == o.shard() - 1) mine.add(c.subjects().get(p));
+        List<Subject> mine = shardOf(c, o.shard(), o.shards(), o.all());
         int done = 0;
         for (Subject s : mine) {
             done++;

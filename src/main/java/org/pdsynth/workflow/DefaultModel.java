@@ -47,17 +47,37 @@ public final class DefaultModel {
                 Files.createDirectories(target.getParent());
                 Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                publish(tmp, target);
             }
         }
         for (String f : ModelFolder.samplingFiles()) {
             try (InputStream in = DefaultModel.class.getResourceAsStream(RESOURCE + f)) {
                 Path tmp = Files.createTempFile(dir, "." + f, ".part");
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                publish(tmp, dir.resolve(f));
             }
         }
         return dir;
+    }
+
+    /**
+     * Moves a complete temporary file to {@code target} unless a file is there already, which is
+     * then kept (the temporary is deleted). Several processes extract the demo model at once when
+     * an array job's tasks start together on a shared home: replacing a file that another node
+     * has open gives that reader a stale NFS file handle, so the first copy published wins. The
+     * hard link publishes atomically and fails when the target exists; a file system without
+     * hard links falls back to an atomic move (which replaces).
+     */
+    static void publish(Path tmp, Path target) throws IOException {
+        try {
+            Files.createLink(target, tmp);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another process published it first: same bytes, keep it
+        } catch (UnsupportedOperationException | IOException e) {
+            if (!Files.exists(target)) Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** Counts bytes without keeping them. */
