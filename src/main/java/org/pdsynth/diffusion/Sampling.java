@@ -71,6 +71,26 @@ public final class Sampling {
         public Options withSeed(long s) {
             return toBuilder().optSeed(s).build();
         }
+
+        /**
+         * These options with a seed of their own for one subject (and direction): a fixed
+         * function of this seed and {@code key} (SplitMix64's finaliser over the seed and the key's
+         * UTF-8 bytes), so every subject of a cohort starts from its own noise while a rerun, a
+         * shard or another order draws exactly the same. With one seed for all, every subject's
+         * synthesis would start from the same x_T and the sampled texture would be shared across
+         * the cohort (correlated errors in a group analysis).
+         */
+        public Options withSeedFor(String key) {
+            long h = seed;
+            for (byte b : key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) h = mix64(h * 31 + b);
+            return withSeed(mix64(h));
+        }
+
+        private static long mix64(long z) {
+            z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+            z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+            return z ^ (z >>> 31);
+        }
     }
 
     /** Builder of {@link Options}; every setting is optional. */

@@ -247,7 +247,7 @@ public final class ExperimentRun {
                         if (!Files.isRegularFile(file)) {
                             Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(),
                                     s.bval(), s.bvec(), s.mask(), from == Modality.FMRI ? s.dwi() : s.fmri(), null,
-                                    sampling(o, m)), null, cancel);
+                                    sampling(o, m).withSeedFor(s.subject() + "/" + target)), null, cancel);
                             Synthesizer.write(res, file);
                         }
                         Img<FloatType> synthetic = NiftiReader.read(file).data();

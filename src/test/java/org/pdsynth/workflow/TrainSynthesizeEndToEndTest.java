@@ -5,6 +5,7 @@ import org.pdsynth.diffusion.Sampling;
 import org.pdsynth.diffusion.TrainSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,6 +148,21 @@ class TrainSynthesizeEndToEndTest {
                     l -> {}, null);
             assertEquals(2, again.size());
             assertTrue(again.stream().allMatch(i -> i.status().startsWith("exists")), again.toString());
+
+            // every subject starts from its own noise: two rows with the same fMRI get different syntheses
+            // (one seed for all would give them the same x_T and identical outputs), reproducibly
+            org.pdsynth.volume.Subject a = rows.get(1);
+            org.pdsynth.volume.Subject twin = new org.pdsynth.volume.Subject("sub-02-twin", a.label(), a.fmri(), null, null, null, null);
+            Path twins = dir.resolve("cohort/twins.csv");
+            new org.pdsynth.volume.Cohort(java.util.List.of(a, twin)).write(twins);
+            for (String run : new String[] {"twins1", "twins2"})
+                CohortCompletion.run(new CohortCompletion.Options(twins, dir.resolve(run), 1, 1, false, false, o), s, l -> {}, null);
+            Path f1 = CohortCompletion.outputFile(dir.resolve("twins1"), "sub-02", Modality.DWI);
+            Path f2 = CohortCompletion.outputFile(dir.resolve("twins1"), "sub-02-twin", Modality.DWI);
+            assertNotEquals(-1L, Files.mismatch(f1, f2), "two subjects, the same noise");
+            assertEquals(-1L, Files.mismatch(f1, CohortCompletion.outputFile(dir.resolve("twins2"), "sub-02", Modality.DWI)), "not reproducible");
+            assertEquals(-1L, Files.mismatch(f1, CohortCompletion.outputFile(out, "sub-02", Modality.DWI)),
+                    "the sharded run and a run of another manifest draw the same noise for the same subject");
 
             // a batch run goes on past a bad subject and reports each failure with its file and reason
             Path broken = dir.resolve("cohort/sub-02/fmri_broken.nii.gz");
