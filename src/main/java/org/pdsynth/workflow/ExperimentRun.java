@@ -176,16 +176,13 @@ public final class ExperimentRun {
                     throw new IllegalArgumentException(o.test() + ": subject " + s.subject() + " uses the same fmri file as training subject "
                             + t.subject() + "; the test cohort must be disjoint from the training cohort");
         if (o.testNoiseFree() != null) NoiseFreeTwin.check(o.testNoiseFree(), test);
-        Path atlasFile = o.atlas() != null ? o.atlas() : o.train().toAbsolutePath().getParent().resolve("atlas.nii.gz");
-        if (!Files.isRegularFile(atlasFile))
-            throw new IllegalArgumentException(atlasFile + ": no atlas; the pattern-aware methods need one (--atlas, a label NIfTI with its .txt)");
+        Path atlasFile = atlasFile(o);
         SubjectAligner aligner = o.aligner();
         Atlas atlas = Atlas.read(atlasFile, aligner.grid());
         log.accept(String.format(Locale.ROOT, "experiment: %d training, %d test subjects; budget %s; atlas %s (%d regions)",
                 train.size(), test.size(), o.budget().name(), atlasFile, atlas.size()));
 
-        Map<String, Double> seconds = new LinkedHashMap<>();
-        for (Method m : Method.values()) train(m, o, atlas, seconds, log, cancel);
+        Map<String, Double> seconds = trainAll(o, atlas, log, cancel);
 
         Segmenter seg = aligner.segmenter();
         Map<String, Volume> truth = new LinkedHashMap<>();
@@ -288,6 +285,36 @@ public final class ExperimentRun {
         Recipe rc = o.recipe() == null ? Recipe.defaults() : o.recipe();
         return Sampling.Options.builder().optSteps(o.budget().ddimSteps()).optSeed(o.seed()).optSampler(rc.sampler())
                 .optSamples(m.singleSample() ? 1 : rc.samples()).optOutput(m.singleSample() ? Sampling.Output.SAMPLE : Sampling.Output.MEAN).build();
+    }
+
+    /**
+     * The label atlas of the run: {@link Options#atlas()}, else atlas.nii.gz beside the training manifest.
+     *
+     * @throws IllegalArgumentException when the file does not exist
+     */
+    static Path atlasFile(Options o) {
+        Path atlasFile = o.atlas() != null ? o.atlas() : o.train().toAbsolutePath().getParent().resolve("atlas.nii.gz");
+        if (!Files.isRegularFile(atlasFile))
+            throw new IllegalArgumentException(atlasFile + ": no atlas; the pattern-aware methods need one (--atlas, a label NIfTI with its .txt)");
+        return atlasFile;
+    }
+
+    /**
+     * Trains every method's network and refiner into OUT/models, reusing each stage finished
+     * before (its {@code stageN.done} marker). Returns the seconds of each stage (read from the
+     * markers of reused stages).
+     */
+    static Map<String, Double> trainAll(Options o, Atlas atlas, Consumer<String> log, BooleanSupplier cancel) throws Exception {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        for (Method m : Method.values()) train(m, o, atlas, seconds, log, cancel);
+        return seconds;
+    }
+
+    /** Whether every method's training stage has finished (its marker exists) in OUT. */
+    static boolean trained(Path out) {
+        for (Method m : Method.values())
+            if (!Files.isRegularFile(modelFolder(out, m).resolve("stage" + (m.refined() ? 2 : 1) + ".done"))) return false;
+        return true;
     }
 
     /** The model folder a method samples with. */
