@@ -113,7 +113,7 @@ public class ExperimentCommand extends PdsCommand {
                     testNoiseFree == null ? null : testNoiseFree.toPath(), new ExperimentRun.Recipe(residual, lossWeighting, sampler, samples, refinerInputs));
             int[] sh = CohortCompletion.parseShard(shard);
             if (validation == null) {
-                if (sh[0] != 1 || sh[1] != 1) throw new IllegalArgumentException("--shard applies to --validation only");
+                if (sh[0] != 1 || sh[1] != 1) throw new UsageError("--shard applies to --validation only");
                 ExperimentRun.Results r = ExperimentRun.run(o, line -> status("PDS experiment: " + line), cancelled(), Plots.experimentFigures());
                 results = "results written to " + r.resultsMd();
             } else {

@@ -164,8 +164,8 @@ public final class ValidationRun {
         ExperimentRun.Options e = o.experiment();
         Path out = e.out().toAbsolutePath();
         Path dir = out.resolve(FOLDER);
-        List<Subject> train = both(Cohort.read(e.train()));
         List<Subject> held = both(Cohort.read(o.heldOut()));
+        List<Subject> train = both(Cohort.read(e.train()));
         if (held.isEmpty()) throw new IllegalArgumentException(o.heldOut() + ": no subject has both fmri and dwi, nothing to validate");
         for (Subject s : held)
             for (Subject t : train)
