@@ -1,10 +1,13 @@
 package org.pdsynth.diagnosis;
 
+import java.util.stream.IntStream;
+
 /**
  * Repeated stratified k-fold cross-validation by subject: R runs of {@link CrossValidation}, run r
  * with fold seed {@code seed + r} (so each repeat draws its own {@link StratifiedFolds}
  * assignment), all else identical. The default 10 x 5 is the usual choice for a small cohort:
- * repeating averages out the luck of one fold split.
+ * repeating averages out the luck of one fold split. The repeats run in parallel on the common
+ * fork-join pool (plain-Java fits, deterministic: each repeat's result is stored by its index).
  *
  * @param repeats    R &gt;= 1
  * @param folds      k (2..subjects)
@@ -38,9 +41,13 @@ public record RepeatedCrossValidation(int repeats, int folds, long seed, Logisti
         int[][] pred = new int[n][repeats];
         double[][] prob = new double[n][3];
         int nonConverged = 0;
+        progress.update("repeated cross-validation", 0, repeats);
+        // the repeats are independent: run them on the common pool (results by index, so the order of execution does not matter)
+        CrossValidation.Result[] results = new CrossValidation.Result[repeats];
+        IntStream.range(0, repeats).parallel()
+                .forEach(r -> results[r] = new CrossValidation(folds, seed + r, classifier).run(train, test, Progress.NONE));
         for (int r = 0; r < repeats; r++) {
-            progress.update("repeated cross-validation", r, repeats);
-            CrossValidation.Result res = new CrossValidation(folds, seed + r, classifier).run(train, test, Progress.NONE);
+            CrossValidation.Result res = results[r];
             nonConverged += res.nonConverged();
             for (int i = 0; i < n; i++) {
                 Prediction p = res.predictions().get(i);
