@@ -29,7 +29,7 @@ import org.apache.commons.math3.distribution.BinomialDistribution;
  *   <li>Paired bootstrap of the accuracy difference: the SAME resampled subject indices for A and
  *       B (one index sequence, as above); per resample d_b = acc_A - acc_B (pooled over repeats);
  *       the point difference is on all subjects; the 95% percentile interval as above; two-sided
- *       p = min(1, 2 min(#{d_b &lt;= 0}, #{d_b &gt;= 0}) / B).
+ *       p = min(1, 2 min(#{d_b &lt;= 0}, #{d_b &gt;= 0}) / B), a |d_b| within 1e-12 counting as 0 (on both sides).
  * </ul>
  */
 public final class ValidationStatistics {

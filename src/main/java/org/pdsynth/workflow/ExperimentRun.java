@@ -60,7 +60,9 @@ import org.pdsynth.volume.Volume;
  * aligned to N channels on its own grid (intensity units of the modality); metrics per DESIGN 4.8
  * (per channel, scaled by the truth's range, then averaged), whole volume and inside the
  * subject's brain mask; then the metrics users need ({@link Measures}, {@link PatternScores}:
- * against the noise-free twin when {@link Options#testNoiseFree()} is given; docs/experiment.md). The population template (voxelwise mean of the training subjects'
+ * against the noise-free twin when {@link Options#testNoiseFree()} is given; docs/experiment.md).
+ * The clinical validation on a held-out cohort reuses this run's models and training:
+ * {@link ValidationRun} ({@code --validation}). The population template (voxelwise mean of the training subjects'
  * aligned scans) is reported as the trivial baseline. Restartable: a finished training (a
  * {@code stageN.done} marker) and an existing synthetic file are reused.
  */

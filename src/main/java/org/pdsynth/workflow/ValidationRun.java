@@ -46,7 +46,7 @@ import org.pdsynth.volume.Volume;
  * markers exist ({@link ExperimentRun#trainAll}); (2) the population template of the training
  * cohort is written once ({@code OUT/validation/synthetic/template/}); (3) every method
  * synthesizes both modalities of every held-out subject of this shard (null label, the
- * experiment's sampler and seed) into {@code OUT/validation/synthetic/<method>/SUBJECT/
+ * experiment's sampler, K and seed; the mean only, no std map) into {@code OUT/validation/synthetic/<method>/SUBJECT/
  * {fmri,dwi}_synth.nii.gz}, an existing file is reused; (4) without {@code --shard} (or with 1/1):
  * diagnosis features of every labelled held-out subject (real scans aligned once, then every
  * source's synthetic files), {@link RepeatedCrossValidation} (default 10 x 5) for real/real and,
@@ -208,7 +208,8 @@ public final class ValidationRun {
                         if (Files.isRegularFile(file)) continue;
                         Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(), s.bval(),
                                 s.bvec(), s.mask(), from == Modality.FMRI ? s.dwi() : s.fmri(), null, ExperimentRun.sampling(e, m)), null, cancel);
-                        Synthesizer.write(res, file);
+                        // the voxelwise std of the K samples is not needed here: not written (saves a compressed volume per file)
+                        Synthesizer.write(new Synthesizer.Output(res.mean(), null, res.target(), res.source()), file);
                         written++;
                     }
                     log.accept(String.format(Locale.ROOT, "%s: %d/%d %s synthesized", m.key(), k, mine.size(), s.subject()));

@@ -47,7 +47,9 @@ class ValidationRunTest {
         Path test = TinyCohort.write(dir.resolve("test"), 3);
         Path held = TinyCohort.write(dir.resolve("held"), 6);
         Path out = dir.resolve("exp");
-        ExperimentRun.Options e = experiment(train, test, out);
+        // K = 2: the mean is written, the std map is not
+        ExperimentRun.Options e = experiment(train, test, out).withRecipe(new ExperimentRun.Recipe(false, "uniform", "ddim", 2,
+                ModelConfig.RefinerSettings.ONE_STEP));
         ValidationRun.Options o = ValidationRun.Options.of(e, held).withRepeats(2, 2).withResamples(50);
 
         // shards refuse to train (parallel jobs would train the same networks); the training cohort is not a held-out cohort
@@ -65,6 +67,8 @@ class ValidationRunTest {
                 for (Modality t : Modality.values())
                     assertTrue(Files.isRegularFile(CohortCompletion.outputFile(v.resolve("synthetic").resolve(m.key()), s.subject(), t)));
         assertTrue(Files.isRegularFile(v.resolve("synthetic/template/synthetic.csv")));
+        Path pdsFile = CohortCompletion.outputFile(v.resolve("synthetic").resolve(Method.PDS.key()), "sub-01", Modality.DWI);
+        assertFalse(Files.exists(Synthesizer.stdPath(pdsFile)), "no std map");
 
         // rows: real/real + (template + every method) x 5 configurations; paired: 5 configurations x 3 comparisons
         int sources = 1 + Method.values().length;
