@@ -38,6 +38,16 @@ if [[ ! -f "$held/participants.csv" ]]; then
   "$PDS" simulate --out "$held" --subjects "$SUBJECTS" --seed "$SEED" --grid 4mm
   echo "validation.sh: held-out cohort simulated in $(( $(date +%s) - start )) s"
 fi
+# the held-out phantom must come from the same digital brain and grid as the training cohort
+for key in anatomy grid; do
+  # (the atlas folder's path may differ between checkouts: compared without it)
+  a=$(grep -m1 "\"$key\"" "$exp/cohort/phantom.json" | sed 's/ from [^:]*:/:/' || true)
+  b=$(grep -m1 "\"$key\"" "$held/phantom.json" | sed 's/ from [^:]*:/:/' || true)
+  if [[ "$a" != "$b" ]]; then
+    echo "validation.sh: $held/phantom.json $key differs from the training cohort's ($b vs $a); simulate from the same checkout (test-data atlases)" >&2
+    exit 1
+  fi
+done
 run() {
   # shellcheck disable=SC2086
   "$PDS" experiment --cohort "$exp/cohort/train.csv" --test "$exp/cohort/test.csv" --out "$exp/run" --budget small \
