@@ -20,7 +20,7 @@ import org.pdsynth.volume.Subject;
 /**
  * Writes the tables of a {@link ValidationRun} (all atomically): {@code validation.csv} (one row
  * per source, protocol and replaced modality: accuracy and macro F1 with their 95% bootstrap
- * intervals, the chance level), {@code validation-paired.csv} (the paired comparisons),
+ * intervals, the chance level, per-class recall of the pooled confusion matrix), {@code validation-paired.csv} (the paired comparisons),
  * {@code validation-subjects.csv} (per row and subject: correct repeats and the majority vote) and
  * {@code validation.md} (the same as tables, the issue's targets checked, the disease pattern).
  */
@@ -45,13 +45,15 @@ final class ValidationWriter {
     static void write(Path dir, ValidationRun.Options o, int folds, List<Subject> subjects, ValidationRun.Results r, double[] seconds)
             throws IOException {
         StringBuilder csv = new StringBuilder(Csv.format(List.of("source", "title", "protocol", "replaced", "subjects", "repeats", "folds",
-                "accuracy", "accuracy_lo", "accuracy_hi", "macro_f1", "macro_f1_lo", "macro_f1_hi", "chance", "non_converged_fits"))).append('\n');
+                "accuracy", "accuracy_lo", "accuracy_hi", "macro_f1", "macro_f1_lo", "macro_f1_hi", "chance", "recall_NC", "recall_MCI", "recall_AD",
+                "non_converged_fits"))).append('\n');
         StringBuilder subj = new StringBuilder("source,protocol,replaced,subject,truth,correct_repeats,repeats,majority\n");
         for (ValidationRun.Row row : r.rows()) {
             ValidationStatistics.Summary s = row.summary();
             csv.append(Csv.format(List.of(row.source(), row.title(), row.protocol().cliName(), mod(row.replaced()), Integer.toString(s.subjects()),
                     Integer.toString(s.repeats()), Integer.toString(folds), num(s.accuracy().value()), num(s.accuracy().lower()),
                     num(s.accuracy().upper()), num(s.macroF1().value()), num(s.macroF1().lower()), num(s.macroF1().upper()), num(s.chance()),
+                    num(recall(row.outcomes(), 0)), num(recall(row.outcomes(), 1)), num(recall(row.outcomes(), 2)),
                     Integer.toString(row.outcomes().nonConverged())))).append('\n');
             RepeatedOutcomes oc = row.outcomes();
             for (int i = 0; i < oc.size(); i++) {
@@ -211,6 +213,11 @@ final class ValidationWriter {
         ValidationRun.Row rr = r.rows().get(0);
         return new Figures.AccuracyIntervals(String.format(Locale.ROOT, "Diagnosis accuracy, %d subjects, %d x %d-fold; bars: 95%% bootstrap interval",
                 rr.summary().subjects(), rr.summary().repeats(), folds), cats, titles, v, lo, hi, rr.summary().chance());
+    }
+
+    /** Recall of class k from the pooled confusion matrix (NaN without subjects of k). */
+    private static double recall(RepeatedOutcomes o, int k) {
+        return org.pdsynth.diagnosis.ClassificationMetrics.recall(o.confusion(), k);
     }
 
     private static String cell(ValidationStatistics.Estimate e) {

@@ -77,6 +77,7 @@ class ValidationRunTest {
         List<String> csv = Files.readAllLines(v.resolve("validation.csv"));
         assertEquals(1 + 1 + sources * 5, csv.size());
         assertTrue(csv.get(1).startsWith("real,real (no synthesis),real-real,,6,2,2,"), csv.get(1));
+        for (String line : csv) assertEquals(18, line.split(",", -1).length, line);
         assertEquals(1 + 5 * 3, Files.readAllLines(v.resolve("validation-paired.csv")).size());
         assertEquals(1 + (1 + sources * 5) * 6, Files.readAllLines(v.resolve("validation-subjects.csv")).size());
         String md = Files.readString(v.resolve("validation.md"));
