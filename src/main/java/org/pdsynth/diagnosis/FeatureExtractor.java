@@ -3,7 +3,9 @@ package org.pdsynth.diagnosis;
 import org.pdsynth.volume.Atlas;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
@@ -69,14 +71,30 @@ public final class FeatureExtractor {
      * @param dwiSynth  synthetic DWI channels, or null
      */
     public SubjectFeatures extract(Subject s, Path fmriSynth, Path dwiSynth) throws IOException {
+        return extract(s, List.of(new SyntheticSet.Entry(s.subject(), fmriSynth, dwiSynth))).get(0);
+    }
+
+    /**
+     * Features of a subject with both real modalities beside SEVERAL sets of synthetic files (one
+     * per method, say): the real scans are read and aligned once and their features shared.
+     *
+     * @param synthetic per set, the subject's synthetic files (null paths where absent)
+     * @return one {@link SubjectFeatures} per set, in order, all with the same real features and mask
+     */
+    public List<SubjectFeatures> extract(Subject s, List<SyntheticSet.Entry> synthetic) throws IOException {
         if (!s.hasFmri() || !s.hasDwi())
             throw new IllegalArgumentException("subject '" + s.subject() + "' needs both real fmri and dwi for diagnosis features");
         SubjectAligner.AlignedPair pair = aligner.alignPair(s);
         BrainMask mask = pair.fmri().mask();
         double[] f = features.of(pair.fmri()), d = features.of(pair.dwi());
-        double[] fs = fmriSynth == null ? null : features.of(alignSynthetic(s.subject(), Modality.FMRI, fmriSynth, mask));
-        double[] ds = dwiSynth == null ? null : features.of(alignSynthetic(s.subject(), Modality.DWI, dwiSynth, mask));
-        return new SubjectFeatures(s.subject(), s.label(), features.voxelsInMask(mask), f, d, fs, ds);
+        int[] voxels = features.voxelsInMask(mask);
+        List<SubjectFeatures> out = new ArrayList<>();
+        for (SyntheticSet.Entry e : synthetic) {
+            double[] fs = e.fmri() == null ? null : features.of(alignSynthetic(s.subject(), Modality.FMRI, e.fmri(), mask));
+            double[] ds = e.dwi() == null ? null : features.of(alignSynthetic(s.subject(), Modality.DWI, e.dwi(), mask));
+            out.add(new SubjectFeatures(s.subject(), s.label(), voxels, f, d, fs, ds));
+        }
+        return out;
     }
 
     /**

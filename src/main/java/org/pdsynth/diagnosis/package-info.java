@@ -20,6 +20,12 @@
  * with one modality synthetic), hybrid-real, synthetic-real (train with both modalities
  * synthetic, test real). Same folds for all, so their numbers compare subject for subject.
  *
+ * <p>Clinical validation statistics (docs/validation.md): {@link org.pdsynth.diagnosis.RepeatedCrossValidation}
+ * (R x k-fold, fold seed + repeat) gives {@link org.pdsynth.diagnosis.RepeatedOutcomes} (per-subject
+ * predictions of every repeat, pooled confusion, majority votes);
+ * {@link org.pdsynth.diagnosis.ValidationStatistics} adds bootstrap-over-subjects intervals and the
+ * paired tests (exact McNemar, paired bootstrap of the accuracy difference).
+ *
  * <p>Synthetic set layout: a folder with {@code <subject>/fmri_synth.nii.gz} and/or
  * {@code <subject>/dwi_synth.nii.gz} (N-channel 4-D NIfTI in modality units on the input's grid,
  * as the synthesizer writes them), or a CSV manifest {@code subject,fmri,dwi} (in the folder as

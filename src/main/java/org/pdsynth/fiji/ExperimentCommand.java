@@ -6,7 +6,9 @@ import org.pdsynth.model.PredictionType;
 import org.pdsynth.volume.Segmenter;
 import org.pdsynth.volume.SubjectAligner;
 import org.pdsynth.workflow.Budget;
+import org.pdsynth.workflow.CohortCompletion;
 import org.pdsynth.workflow.ExperimentRun;
+import org.pdsynth.workflow.ValidationRun;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -81,6 +83,26 @@ public class ExperimentCommand extends PdsCommand {
     @Parameter(label = "Seed", required = false, persist = false)
     private long seed = 1;
 
+    @Parameter(label = "Validation cohort", description = "participants.csv of a labelled held-out cohort: instead of the test-cohort "
+            + "evaluation, synthesize it with every method and run the clinical validation into OUT/validation (docs/validation.md)",
+            required = false, persist = false)
+    private File validation;
+
+    @Parameter(label = "Shard", description = "i/n: with --validation, synthesize only this share of the held-out subjects "
+            + "(no statistics unless 1/1); the final unsharded call does the statistics", required = false, persist = false)
+    private String shard = "1/1";
+
+    @Parameter(label = "Repeats", min = "1", description = "with --validation: repeats of the stratified k-fold", required = false, persist = false)
+    private int repeats = 10;
+
+    @Parameter(label = "Folds", min = "2", description = "with --validation: k of the stratified k-fold (at most the smallest class)",
+            required = false, persist = false)
+    private int folds = 5;
+
+    @Parameter(label = "Bootstrap resamples", min = "1", description = "with --validation: resamples of the bootstrap over subjects",
+            required = false, persist = false)
+    private int resamples = 2000;
+
     @Parameter(type = ItemIO.OUTPUT, label = "Results")
     private String results;
 
@@ -89,12 +111,20 @@ public class ExperimentCommand extends PdsCommand {
         try {
             SubjectAligner aligner = SubjectAligner.defaults();
             aligner = aligner.withSegmenter(aligner.segmenter().withGrouping(Segmenter.DwiGrouping.parse(dwiGrouping)));
-            ExperimentRun.Results r = ExperimentRun.run(new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
+            ExperimentRun.Options o = new ExperimentRun.Options(cohort.toPath(), test.toPath(), out.toPath(),
                     Budget.parse(budget).withSteps(steps), atlas == null ? null : atlas.toPath(), seed, aligner,
                     ModelConfig.defaults().withPrediction(PredictionType.parse(predictionType)), device,
-                    testNoiseFree == null ? null : testNoiseFree.toPath(), new ExperimentRun.Recipe(residual, lossWeighting, sampler, samples, refinerInputs, samplingSteps)),
-                    line -> status("PDS experiment: " + line), cancelled(), Plots.experimentFigures());
-            results = "results written to " + r.resultsMd();
+                    testNoiseFree == null ? null : testNoiseFree.toPath(), new ExperimentRun.Recipe(residual, lossWeighting, sampler, samples, refinerInputs, samplingSteps));
+            int[] sh = CohortCompletion.parseShard(shard);
+            if (validation == null) {
+                if (sh[0] != 1 || sh[1] != 1) throw new UsageError("--shard applies to --validation only");
+                ExperimentRun.Results r = ExperimentRun.run(o, line -> status("PDS experiment: " + line), cancelled(), Plots.experimentFigures());
+                results = "results written to " + r.resultsMd();
+            } else {
+                ValidationRun.Results r = ValidationRun.run(new ValidationRun.Options(o, validation.toPath(), sh[0], sh[1], repeats, folds, resamples),
+                        line -> status("PDS validation: " + line), cancelled(), Plots.experimentFigures());
+                results = r.md() == null ? "shard " + shard + ": " + r.written() + " syntheses written" : "validation written to " + r.md();
+            }
         } catch (Exception e) {
             throw failure(e);
         }

@@ -155,12 +155,76 @@ public final class Plots {
         return v;
     }
 
+    /**
+     * Accuracy with interval bars (the clinical validation): x = protocol categories, one series of
+     * points per source, shifted sideways within a category so the bars do not overlap; each bar
+     * spans the 95% interval; a dotted line at the chance level. ({@link #experimentFigures()} writes
+     * the CSV beside the PNG as {@code category,series,accuracy,lower,upper}.)
+     */
+    public static Plot accuracyIntervals(Figures.AccuracyIntervals f) {
+        List<String> cats = f.categories();
+        Plot p = new Plot("Validation accuracy", "{" + String.join(",", cats) + "}", "accuracy");
+        p.setSize(Math.min(1200, Math.max(640, 150 * cats.size())), 560);
+        p.setLimits(-0.5, cats.size() - 0.5, 0, 1.4); // room above 1 for the legend
+        int series = f.series().size();
+        double width = 0.7 / Math.max(1, series);
+        for (int k = 0; k < series; k++) {
+            double off = -0.35 + width * (k + 0.5);
+            java.util.List<Double> xs = new java.util.ArrayList<>(), ys = new java.util.ArrayList<>();
+            for (int c = 0; c < cats.size(); c++) {
+                double v = f.value()[k][c];
+                if (!Double.isFinite(v)) continue;
+                xs.add(c + off);
+                ys.add(v);
+            }
+            if (xs.isEmpty()) continue;
+            double[] x = xs.stream().mapToDouble(Double::doubleValue).toArray(), y = ys.stream().mapToDouble(Double::doubleValue).toArray();
+            // the palette repeats after black + 6 colours: the repeats get another marker
+            addSeries(p, k, f.series().get(k), x, y, k <= COLORS.length ? "circle" : "diamond");
+            Color col = k == 0 ? Color.BLACK : COLORS[(k - 1) % COLORS.length];
+            p.setColor(col);
+            p.setLineWidth(k == 0 ? 2 : 1);
+            for (int c = 0; c < cats.size(); c++) {
+                double lo = f.lower()[k][c], hi = f.upper()[k][c];
+                if (!Double.isFinite(f.value()[k][c]) || !Double.isFinite(lo) || !Double.isFinite(hi)) continue;
+                double xc = c + off, cap = Math.min(0.03, width / 3);
+                p.drawLine(xc, lo, xc, hi);
+                p.drawLine(xc - cap, lo, xc + cap, lo);
+                p.drawLine(xc - cap, hi, xc + cap, hi);
+            }
+        }
+        p.setColor(Color.GRAY);
+        p.setLineWidth(1);
+        p.drawDottedLine(-0.5, f.chance(), cats.size() - 0.5, f.chance(), 4);
+        title(p, f.title() + String.format(Locale.ROOT, "; dotted: chance %.3f", f.chance()));
+        p.addLegend(null, "auto");
+        return p;
+    }
+
     /** The experiment's figures drawn by this class: shown in Fiji, always written as PNG + CSV. */
     public static Figures experimentFigures() {
-        return (png, f) -> {
-            Plot p = regionSignal(f);
-            save(p, png);
-            show(p);
+        return new Figures() {
+            @Override
+            public void regionSignal(Path png, Figures.RegionSignal f) throws IOException {
+                Plot p = Plots.regionSignal(f);
+                save(p, png);
+                show(p);
+            }
+
+            @Override
+            public void accuracyIntervals(Path png, Figures.AccuracyIntervals f) throws IOException {
+                Plot p = Plots.accuracyIntervals(f);
+                Path csv = save(p, png);
+                // the plot's own table cannot hold the bars (drawn lines): a tidy table of what is drawn instead
+                StringBuilder b = new StringBuilder("category,series,accuracy,lower,upper\n");
+                for (int k = 0; k < f.series().size(); k++)
+                    for (int c = 0; c < f.categories().size(); c++)
+                        if (Double.isFinite(f.value()[k][c]))
+                            b.append(org.pdsynth.volume.Csv.format(List.of(f.categories().get(c), f.series().get(k), Double.toString(f.value()[k][c]),
+                                    Double.toString(f.lower()[k][c]), Double.toString(f.upper()[k][c])))).append('\n');
+                NiftiFiles.writeAtomically(csv, out -> out.write(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                show(p);
+            }
         };
     }
 }

@@ -60,7 +60,9 @@ import org.pdsynth.volume.Volume;
  * aligned to N channels on its own grid (intensity units of the modality); metrics per DESIGN 4.8
  * (per channel, scaled by the truth's range, then averaged), whole volume and inside the
  * subject's brain mask; then the metrics users need ({@link Measures}, {@link PatternScores}:
- * against the noise-free twin when {@link Options#testNoiseFree()} is given; docs/experiment.md). The population template (voxelwise mean of the training subjects'
+ * against the noise-free twin when {@link Options#testNoiseFree()} is given; docs/experiment.md).
+ * The clinical validation on a held-out cohort reuses this run's models and training:
+ * {@link ValidationRun} ({@code --validation}). The population template (voxelwise mean of the training subjects'
  * aligned scans) is reported as the trivial baseline. Restartable: a finished training (a
  * {@code stageN.done} marker) and an existing synthetic file are reused.
  */
@@ -190,16 +192,13 @@ public final class ExperimentRun {
                     throw new IllegalArgumentException(o.test() + ": subject " + s.subject() + " uses the same fmri file as training subject "
                             + t.subject() + "; the test cohort must be disjoint from the training cohort");
         if (o.testNoiseFree() != null) NoiseFreeTwin.check(o.testNoiseFree(), test);
-        Path atlasFile = o.atlas() != null ? o.atlas() : o.train().toAbsolutePath().getParent().resolve("atlas.nii.gz");
-        if (!Files.isRegularFile(atlasFile))
-            throw new IllegalArgumentException(atlasFile + ": no atlas; the pattern-aware methods need one (--atlas, a label NIfTI with its .txt)");
+        Path atlasFile = atlasFile(o);
         SubjectAligner aligner = o.aligner();
         Atlas atlas = Atlas.read(atlasFile, aligner.grid());
         log.accept(String.format(Locale.ROOT, "experiment: %d training, %d test subjects; budget %s; atlas %s (%d regions)",
                 train.size(), test.size(), o.budget().name(), atlasFile, atlas.size()));
 
-        Map<String, Double> seconds = new LinkedHashMap<>();
-        for (Method m : Method.values()) train(m, o, atlas, seconds, log, cancel);
+        Map<String, Double> seconds = trainAll(o, atlas, log, cancel);
 
         Segmenter seg = aligner.segmenter();
         Map<String, Volume> truth = new LinkedHashMap<>();
@@ -232,7 +231,7 @@ public final class ExperimentRun {
         }
         for (Method m : Method.values()) {
             Path dir = out.resolve("synthetic").resolve(m.key());
-            reuseOnlyIfSameSampling(dir, m.regression() ? "one network evaluation (regression)" : sampling(o, m) + ", refiner " + m.refined(), log);
+            reuseOnlyIfSameSampling(dir, samplingRecord(o, m), log);
             try (Synthesizer synth = Synthesizer.load(modelFolder(out, m), m.refined(), o.device())) {
                 if (m.refined() != synth.refines())
                     throw new IllegalStateException(modelFolder(out, m) + ": refiner " + (synth.refines() ? "present" : "missing") + " for " + m.title());
@@ -307,7 +306,7 @@ public final class ExperimentRun {
      * other --samples, --sampler or --sampling-steps would else report stale files), then records
      * {@code recipe}.
      */
-    private static void reuseOnlyIfSameSampling(Path dir, String recipe, Consumer<String> log) throws IOException {
+    static void reuseOnlyIfSameSampling(Path dir, String recipe, Consumer<String> log) throws IOException {
         Path record = dir.resolve(SAMPLING_RECORD);
         if (Files.isDirectory(dir)) {
             String before = Files.isRegularFile(record) ? Files.readString(record, StandardCharsets.UTF_8).strip() : null;
@@ -320,11 +319,46 @@ public final class ExperimentRun {
         Files.writeString(record, recipe + "\n", StandardCharsets.UTF_8);
     }
 
+    /** What {@value #SAMPLING_RECORD} records for a method: its sampling options and refiner, or one pass for the regression. */
+    static String samplingRecord(Options o, Method m) {
+        return m.regression() ? "one network evaluation (regression)" : sampling(o, m) + ", refiner " + m.refined() + ", seed per subject";
+    }
+
     /** How a method's test syntheses are drawn: the recipe's sampler and K samples (one for the single-sample method). */
     static Sampling.Options sampling(Options o, Method m) {
         Recipe rc = o.recipe() == null ? Recipe.defaults() : o.recipe();
         return Sampling.Options.builder().optSteps(rc.steps(o.budget())).optSeed(o.seed()).optSampler(rc.sampler())
                 .optSamples(m.singleSample() ? 1 : rc.samples()).optOutput(m.singleSample() ? Sampling.Output.SAMPLE : Sampling.Output.MEAN).build();
+    }
+
+    /**
+     * The label atlas of the run: {@link Options#atlas()}, else atlas.nii.gz beside the training manifest.
+     *
+     * @throws IllegalArgumentException when the file does not exist
+     */
+    static Path atlasFile(Options o) {
+        Path atlasFile = o.atlas() != null ? o.atlas() : o.train().toAbsolutePath().getParent().resolve("atlas.nii.gz");
+        if (!Files.isRegularFile(atlasFile))
+            throw new IllegalArgumentException(atlasFile + ": no atlas; the pattern-aware methods need one (--atlas, a label NIfTI with its .txt)");
+        return atlasFile;
+    }
+
+    /**
+     * Trains every method's network and refiner into OUT/models, reusing each stage finished
+     * before (its {@code stageN.done} marker). Returns the seconds of each stage (read from the
+     * markers of reused stages).
+     */
+    static Map<String, Double> trainAll(Options o, Atlas atlas, Consumer<String> log, BooleanSupplier cancel) throws Exception {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        for (Method m : Method.values()) train(m, o, atlas, seconds, log, cancel);
+        return seconds;
+    }
+
+    /** Whether every method's training stage has finished (its marker exists) in OUT. */
+    static boolean trained(Path out) {
+        for (Method m : Method.values())
+            if (!Files.isRegularFile(modelFolder(out, m).resolve("stage" + (m.refined() ? 2 : 1) + ".done"))) return false;
+        return true;
     }
 
     /** The model folder a method samples with. */

@@ -86,6 +86,33 @@ public interface Figures {
         }
     }
 
+    /**
+     * Accuracy with its 95% interval per method and protocol (the clinical validation's figure).
+     *
+     * @param title      one line above the plot
+     * @param categories x categories (protocol and replaced modality), in order
+     * @param series     one per source (e.g. "real (no synthesis)", then each method)
+     * @param value      [series][category] accuracy, NaN where the series has no value
+     * @param lower      [series][category] lower interval bound
+     * @param upper      [series][category] upper interval bound
+     * @param chance     the majority-class rate (a horizontal reference line)
+     */
+    record AccuracyIntervals(String title, List<String> categories, List<String> series, double[][] value, double[][] lower,
+            double[][] upper, double chance) {
+        public AccuracyIntervals {
+            categories = List.copyOf(categories);
+            series = List.copyOf(series);
+            for (double[][] a : new double[][][] {value, lower, upper}) {
+                if (a.length != series.size()) throw new IllegalArgumentException(a.length + " rows for " + series.size() + " series");
+                for (double[] r : a)
+                    if (r.length != categories.size()) throw new IllegalArgumentException(r.length + " values for " + categories.size() + " categories");
+            }
+        }
+    }
+
     /** Draws {@code f} into {@code png} (and whatever else the implementation writes beside it). */
     void regionSignal(Path png, RegionSignal f) throws IOException;
+
+    /** Draws the accuracy intervals into {@code png}; the default draws nothing (the numbers are in the run's CSV). */
+    default void accuracyIntervals(Path png, AccuracyIntervals f) throws IOException {}
 }

@@ -59,7 +59,8 @@ public final class PdsCli {
         add(new Subcommand("diagnose", DiagnoseCommand.class,
                 "NC/MCI/AD classification with real, hybrid or synthetic data (--cohort participants.csv [--synthetic DIR])"));
         add(new Subcommand("experiment", org.pdsynth.fiji.ExperimentCommand.class,
-                "train the baselines and PDS ablations on --cohort, evaluate on --test (--out DIR [--budget small|full])"));
+                "train the baselines and PDS ablations on --cohort, evaluate on --test (--out DIR [--budget small|full]); "
+                        + "--validation HELDOUT.csv: clinical validation of the trained methods instead"));
     }
 
     private static void add(Subcommand s) {

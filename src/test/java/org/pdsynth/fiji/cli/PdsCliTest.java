@@ -197,4 +197,21 @@ class PdsCliTest {
         assertTrue(r.err().contains(missing.toString()) && r.err().trim().lines().count() == 1, r.err());
         assertTrue(!java.nio.file.Files.exists(dir.resolve("o")), "nothing written");
     }
+
+    @Test
+    void experimentValidationNamesAMissingHeldOutManifestAndShardNeedsIt() {
+        Path missing = dir.resolve("nope/heldout.csv");
+        Result r = run("experiment", "--cohort", "a.csv", "--test", "b.csv", "--out", dir.resolve("o").toString(), "--validation",
+                missing.toString(), "--shard", "2/3");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(missing.toString()) && r.err().trim().lines().count() == 1, r.err());
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("o")), "nothing written");
+        Result shard = run("experiment", "--cohort", "a.csv", "--test", "b.csv", "--out", dir.resolve("o").toString(), "--shard", "1/2");
+        assertEquals(2, shard.code());
+        assertTrue(shard.err().contains("--shard applies to --validation only"), shard.err());
+        Result bad = run("experiment", "--cohort", "a.csv", "--test", "b.csv", "--out", dir.resolve("o").toString(), "--validation",
+                missing.toString(), "--shard", "3/2");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("shard must be i/n"), bad.err());
+    }
 }
