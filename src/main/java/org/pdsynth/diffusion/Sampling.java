@@ -20,15 +20,30 @@ import org.pdsynth.volume.Direction;
  * <p>Volumes are flat (N, Z, Y, X), x fastest, in model units [-1, 1].
  */
 public final class Sampling {
+    /**
+     * Sampler steps of {@link Options#recommended()}, the default of every command: DDIM with 10
+     * steps gives the posterior-mean PSNR of 50 at a fifth of the network evaluations
+     * (bench/README.md, "Default sampling").
+     */
+    public static final int DEFAULT_STEPS = 10;
+    /**
+     * Samples averaged by {@link Options#recommended()}: the mean of K samples is 10 log10(1 + 1/K) dB below the
+     * posterior mean (Blau and Michaeli; YODA, arXiv 2505.02048); at K = 4 the residual-mode model
+     * matches its regression prior (bench/README.md, "Default sampling").
+     */
+    public static final int DEFAULT_SAMPLES = 4;
+    /** Sampler of {@link Options#recommended()}. */
+    public static final String DEFAULT_SAMPLER = "ddim";
+
     private Sampling() {}
 
     /**
      * How to sample. Build with {@link #builder()} (or {@link #defaults()}).
      *
-     * @param sampler       registered sampler name ({@link Samplers#names()}; default "ddim")
-     * @param steps         S, sampler steps (default 50)
+     * @param sampler       registered sampler name ({@link Samplers#names()}; builder default "ddim")
+     * @param steps         S, sampler steps (builder default 50)
      * @param eta           DDIM's eta (0 = deterministic)
-     * @param samples       M; M &gt; 1 gives the mean and the voxelwise standard deviation
+     * @param samples       M; M &gt; 1 gives the mean and the voxelwise standard deviation (builder default 1)
      * @param seed          seed of sample 0 (sample m uses seed + m)
      * @param guidanceScale label guidance w (1 = plain conditional)
      * @param output        what {@link Result#output()} is: the mean over the M samples (best PSNR:
@@ -46,9 +61,18 @@ public final class Sampling {
                 throw new IllegalArgumentException("unknown sampler '" + sampler + "' (known: " + String.join(", ", Samplers.names()) + ")");
         }
 
-        /** DDIM, 50 steps, eta 0, one sample, seed 0, no guidance. */
+        /** DDIM, 50 steps, eta 0, one sample, seed 0, no guidance: one plain draw (what tests and benchmarks vary from). */
         public static Options defaults() {
             return builder().build();
+        }
+
+        /**
+         * What the commands use unless told otherwise ({@link #DEFAULT_SAMPLER}, {@link
+         * #DEFAULT_STEPS} steps, the mean of {@link #DEFAULT_SAMPLES} samples with their std map),
+         * seed 1.
+         */
+        public static Options recommended() {
+            return builder().optSampler(DEFAULT_SAMPLER).optSteps(DEFAULT_STEPS).optSamples(DEFAULT_SAMPLES).optSeed(1).build();
         }
 
         public static Builder builder() {

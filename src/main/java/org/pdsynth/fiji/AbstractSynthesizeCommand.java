@@ -43,18 +43,18 @@ public abstract class AbstractSynthesizeCommand extends PdsCommand {
     private File like;
 
     @Parameter(label = "Sampling steps", description = "DDIM steps (spaced over 0..T-1, including T-1)", min = "2", required = false, persist = false)
-    private int steps = 50;
+    private int steps = Sampling.DEFAULT_STEPS;
 
     @Parameter(label = "Samples", description = "M > 1 gives the mean and a voxelwise std (uncertainty) map", min = "1",
             required = false, persist = false)
-    private int samples = 1;
+    private int samples = Sampling.DEFAULT_SAMPLES;
 
     @Parameter(label = "Seed", description = "seed of the initial noise (same seed, same output: bit for bit with one PyTorch thread, to the last bits with several)", required = false, persist = false)
     private long seed = 1;
 
     @Parameter(label = "Sampler", description = "ddim (Song et al. 2021) or dpm++2m (DPM-Solver++(2M), Lu et al. 2022: as good in fewer steps)",
             choices = {"ddim", "dpm++2m"}, required = false, persist = false)
-    private String sampler = "ddim";
+    private String sampler = Sampling.DEFAULT_SAMPLER;
 
     @Parameter(label = "Output", description = "mean: the mean of the samples (best PSNR); sample: one sample as drawn "
             + "(realistic texture); the std map is over all samples either way", choices = {"mean", "sample"}, required = false, persist = false)

@@ -36,8 +36,19 @@ public class CompleteCohortCommand extends PdsCommand {
             required = false, persist = false)
     private boolean useLabels = false;
 
-    @Parameter(label = "DDIM steps", min = "2", required = false, persist = false)
-    private int steps = 50;
+    @Parameter(label = "Sampling steps", min = "2", required = false, persist = false)
+    private int steps = Sampling.DEFAULT_STEPS;
+
+    @Parameter(label = "Sampler", choices = {"ddim", "dpm++2m"}, required = false, persist = false)
+    private String sampler = Sampling.DEFAULT_SAMPLER;
+
+    @Parameter(label = "Samples", description = "M > 1: each output is the mean of M samples (best PSNR), with its std map beside it",
+            min = "1", required = false, persist = false)
+    private int samples = Sampling.DEFAULT_SAMPLES;
+
+    @Parameter(label = "Output", description = "mean of the samples, or one sample as drawn (realistic texture)",
+            choices = {"mean", "sample"}, required = false, persist = false)
+    private String output = "mean";
 
     @Parameter(label = "Seed", required = false, persist = false)
     private long seed = 1;
@@ -54,7 +65,8 @@ public class CompleteCohortCommand extends PdsCommand {
         try {
             int[] sh = CohortCompletion.parseShard(shard);
             CohortCompletion.Options o = new CohortCompletion.Options(cohort.toPath(), out.toPath(), sh[0], sh[1], all, useLabels,
-                    Sampling.Options.builder().optSteps(steps).optSeed(seed).build());
+                    Sampling.Options.builder().optSampler(sampler).optSteps(steps).optSamples(samples)
+                            .optOutput(Sampling.Output.parse(output)).optSeed(seed).build());
             org.pdsynth.volume.Cohort.read(cohort.toPath()); // a bad manifest fails before the model loads
             try (Synthesizer s = Synthesizer.load(DefaultModel.resolve(model), true, device)) {
                 List<CohortCompletion.Item> items = CohortCompletion.run(o, s, line -> status("PDS complete: " + line), cancelled());

@@ -28,7 +28,7 @@ public class DemoCommand extends PdsCommand {
     private int trainSteps = 150;
 
     @Parameter(label = "DDIM steps", min = "2", required = false, persist = false)
-    private int steps = 50;
+    private int steps = org.pdsynth.diffusion.Sampling.DEFAULT_STEPS;
 
     @Parameter(type = ItemIO.OUTPUT, label = "Demo summary")
     private String summary;

@@ -84,7 +84,7 @@ public final class DemoRun {
                 Path file = CohortCompletion.outputFile(out.resolve("synthetic"), held.subject(), target);
                 log.accept("synthesizing " + name + " of " + held.subject() + " from its " + (from == Modality.FMRI ? "fmri" : "dwi"));
                 Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? held.fmri() : held.dwi(),
-                        held.bval(), held.bvec(), held.mask(), null, null, Sampling.Options.defaults().withSteps(o.ddimSteps())),
+                        held.bval(), held.bvec(), held.mask(), null, null, Sampling.Options.recommended().withSteps(o.ddimSteps())),
                         (d, t) -> {
                             if (d % 10 == 0 || d == t) log.accept("  sampling step " + d + "/" + t);
                         }, cancel);

@@ -64,7 +64,7 @@ public class ShippedModelTest {
 
     /**
      * The quality promise: on phantom subjects of another seed than the model's training data, the
-     * shipped model with the default sampling options beats the population template (the voxelwise
+     * shipped model with the commands' default sampling ({@link Sampling.Options#recommended()}) beats the population template (the voxelwise
      * mean of other subjects of the same held-out cohort) inside the brain, in both directions.
      */
     @Test
@@ -83,7 +83,7 @@ public class ShippedModelTest {
         try (org.pdsynth.diffusion.DiffusionModel model = ModelFolder.loadModel(folder);
              org.pdsynth.diffusion.RefinerModel refiner = org.pdsynth.diffusion.RefinerModel.load(folder, model)) {
             for (org.pdsynth.volume.Direction dir : org.pdsynth.volume.Direction.values()) {
-                Sampling.Options o = Sampling.Options.defaults();
+                Sampling.Options o = Sampling.Options.recommended();
                 float[] synth = Sampling.sample(model, refiner, p.source(dir), dir, null, o, null, null).output(o);
                 float[] truth = p.clean(dir), template = others.template(dir.target());
                 float[] brain = new float[zyx[0] * zyx[1] * zyx[2]];

@@ -163,6 +163,7 @@ class ConcurrentShardsTest {
             env.put("OUT", out.toString());
             env.put("MODEL", model.toString());
             env.put("STEPS", STEPS);
+            env.put("SAMPLES", "1");
             env.put("PDS", pds.toString());
             env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
             env.put("TEST_CLASS_PATH", System.getProperty("java.class.path"));

@@ -30,7 +30,7 @@ class SlurmScriptTest {
         ProcessBuilder pb = new ProcessBuilder("bash", ConcurrentShardsTest.SBATCH);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("SLURM_") || List.of("FIJI", "PDS", "SHARDS", "PDS_HEAP", "PDS_JAVA_OPTS", "MODEL", "STEPS",
-                "SEED", "JAVA_TOOL_OPTIONS").contains(k));
+                "SEED", "SAMPLES", "JAVA_TOOL_OPTIONS").contains(k));
         env.put("MANIFEST", dir.resolve("participants.csv").toString());
         env.put("OUT", dir.resolve("out").toString());
         env.putAll(vars);
