@@ -11,7 +11,7 @@
 # 50 steps, one subject) in its own JVM with its peak RSS; VmRSS and the resident Java heap every
 # 50 steps of a 500-step synthesis (MEMORY=0 skips it) and, with MEMORY_TRAIN=1, of 1000 training
 # steps (long: ~1000 train steps). Raw JSON goes to bench/out/. JAVA_OPTS default: the heap
-# options of scripts/pds (-XX:MaxNewSize=32m: see bench/README.md, "Memory").
+# options of scripts/pds (-Xms64m -XX:MaxNewSize=32m: see bench/README.md, "Memory").
 # Needs: Maven (offline), /usr/bin/python3 with python3-torch
 # (apt-get install -y --no-install-recommends python3-torch).
 set -euo pipefail
@@ -29,7 +29,7 @@ mvn -o -q -B test-compile
 mvn -o -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test > /dev/null
 CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true DJL_CACHE_DIR=${DJL_CACHE_DIR:-$PWD/target/djl-cache}
-JAVA_OPTS=${JAVA_OPTS:-"-Xmx2g -XX:MaxNewSize=32m"}
+JAVA_OPTS=${JAVA_OPTS:-"-Xmx2g -Xms64m -XX:MaxNewSize=32m"}
 COMMON="--grid $GRID --channels $CHANNELS --threads $THREADS --warmup $WARMUP --iters $ITERS"
 
 for r in $(seq 1 "$ROUNDS"); do

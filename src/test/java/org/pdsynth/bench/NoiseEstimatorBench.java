@@ -81,7 +81,8 @@ public final class NoiseEstimatorBench {
                 }
             }
             System.out.println((train ? "training, batch " + batch + ", " : "DDIM synthesis, ") + "width " + config.baseWidth() + ", grid " + grid
-                    + ", N " + channels + ", threads " + threads + "; step:VmRSS/Java heap resident MiB " + String.join(" ", rows));
+                    + ", N " + channels + ", threads " + threads + "; step:VmRSS/Java heap resident MiB " + String.join(" ", rows)
+                    + String.format(Locale.ROOT, "; process CPU %.1f s", cpuNanos() / 1e9));
             return;
         }
         List<Double> fwd = new ArrayList<>();
