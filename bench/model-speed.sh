@@ -8,8 +8,10 @@
 # Prints medians (and minima) of wall time, and medians of process CPU time, of: train step
 # (batch 2), forward pass (batch 1, no grad), peak
 # RSS; the DJL/twin ratios (targets: train <= 1.0, forward <= 0.7); and one synthesis (DDIM,
-# 50 steps, one subject) in its own JVM with its peak RSS; VmRSS every 50 steps of a 500-step synthesis
-# (MEMORY=0 skips it). Raw JSON goes to bench/out/.
+# 50 steps, one subject) in its own JVM with its peak RSS; VmRSS and the resident Java heap every
+# 50 steps of a 500-step synthesis (MEMORY=0 skips it) and, with MEMORY_TRAIN=1, of 1000 training
+# steps (long: ~1000 train steps). Raw JSON goes to bench/out/. JAVA_OPTS default: the heap
+# options of scripts/pds (-Xms64m -XX:MaxNewSize=32m: see bench/README.md, "Memory").
 # Needs: Maven (offline), /usr/bin/python3 with python3-torch
 # (apt-get install -y --no-install-recommends python3-torch).
 set -euo pipefail
@@ -27,7 +29,7 @@ mvn -o -q -B test-compile
 mvn -o -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test > /dev/null
 CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true DJL_CACHE_DIR=${DJL_CACHE_DIR:-$PWD/target/djl-cache}
-JAVA_OPTS=${JAVA_OPTS:-"-Xmx2g"}
+JAVA_OPTS=${JAVA_OPTS:-"-Xmx2g -Xms64m -XX:MaxNewSize=32m"}
 COMMON="--grid $GRID --channels $CHANNELS --threads $THREADS --warmup $WARMUP --iters $ITERS"
 
 for r in $(seq 1 "$ROUNDS"); do
@@ -41,6 +43,9 @@ java $JAVA_OPTS -cp "$CP" org.pdsynth.bench.NoiseEstimatorBench $COMMON --mode s
 # memory across a 500-step synthesis (VmRSS every 50 steps; flat = no per-step leak), at the demo model's width
 if [[ "${MEMORY:-1}" == 1 ]]; then
   java $JAVA_OPTS -cp "$CP" org.pdsynth.bench.NoiseEstimatorBench $COMMON --mode memory --width "${MEMORY_WIDTH:-16}" 2>/dev/null > "$OUT/memory.txt"
+fi
+if [[ "${MEMORY_TRAIN:-0}" == 1 ]]; then
+  java $JAVA_OPTS -cp "$CP" org.pdsynth.bench.NoiseEstimatorBench $COMMON --mode memory-train --width "${MEMORY_WIDTH:-16}" 2>/dev/null > "$OUT/memory-train.txt"
 fi
 
 /usr/bin/python3 - "$OUT" <<'PY'
@@ -71,6 +76,7 @@ print("%-34s %12.0f %12.0f %8.2f" % ("peak RSS after training, MiB", max(r["peak
       max(r["peak_rss_train_mib"] for r in djl) / max(r["peak_rss_train_mib"] for r in twin)))
 print("synthesis (DDIM 50 steps, one subject, DJL): %.1f s, peak RSS %.0f MiB" % (syn["synthesis_50_steps_s"], syn["peak_rss_synthesis_mib"]))
 import os
-if os.path.exists(out + "/memory.txt"): print("500-step synthesis, " + open(out + "/memory.txt").read().strip())
+for f in ("memory.txt", "memory-train.txt"):
+    if os.path.exists(out + "/" + f): print(open(out + "/" + f).read().strip())
 print("raw results: " + out)
 PY

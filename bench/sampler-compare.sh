@@ -13,5 +13,5 @@ mvn -o -q -B test-compile
 mvn -o -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test > /dev/null
 CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 [[ -f "$OUT/cohort/participants.csv" ]] || scripts/pds simulate --out "$OUT/cohort" --subjects "${SUBJECTS:-4}" --seed "${SEED:-101}"
-java -Xmx8g -Dai.djl.offline=true -cp "$CP" org.pdsynth.bench.SamplerBench --cohort "$OUT/cohort/participants.csv" \
+java -Xmx8g -Xms64m -XX:MaxNewSize=32m -Dai.djl.offline=true -cp "$CP" org.pdsynth.bench.SamplerBench --cohort "$OUT/cohort/participants.csv" \
   ${MODEL:+--model "$MODEL"} --configs "${CONFIGS:-ddim:50,dpm++2m:10,dpm++2m:15,dpm++2m:20}" --samples "${SAMPLES:-1}" | tee "$OUT/samplers.md"

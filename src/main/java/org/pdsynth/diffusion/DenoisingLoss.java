@@ -2,6 +2,8 @@ package org.pdsynth.diffusion;
 
 import ai.djl.ndarray.NDArray;
 
+import org.pdsynth.model.Staging;
+
 /**
  * Stage-1 loss (DESIGN 4.5): {@code L = mean((1 + lambda W) |out - target|)}, the mean over every
  * element (batch, channels, voxels), where {@code out} is the network's output and {@code target}
@@ -41,7 +43,9 @@ public final class DenoisingLoss {
         if (weightMap != null && lambda != 0) {
             // err * (1 + lambda W) written with err first, so every temporary lands in err's
             // (per-step) manager even when the weight map lives in a long-lived one
-            err = err.add(err.mul(weightMap).mul(lambda));
+            // (lambda as a float32 scalar through Staging: the same product as mul(lambda), without a
+            // direct buffer per step)
+            err = err.add(err.mul(weightMap).mul(Staging.scalar(err.getManager(), (float) lambda)));
         }
         if (sampleWeights != null) err = err.mul(sampleWeights);
         return err.mean();

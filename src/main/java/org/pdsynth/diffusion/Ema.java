@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.pdsynth.model.Staging;
+
 /**
  * Exponential moving average of the parameters, the weights used for sampling.
  *
@@ -46,12 +48,16 @@ public final class Ema implements AutoCloseable {
         if (params.size() != shadows.size()) throw new IllegalArgumentException("EMA has " + shadows.size() + " shadows, got " + params.size() + " parameters");
         updates++;
         float keep = (float) decayAt(updates);
-        for (int i = 0; i < shadows.size(); i++) {
-            NDArray s = shadows.get(i);
-            // s -= (1 - d) * (s - p); temporaries belong to s's manager and are closed here
-            try (NDArray diff = s.sub(params.get(i))) {
-                diff.muli(1 - keep);
-                s.subi(diff);
+        // s -= (1 - d) * (s - p); temporaries belong to s's manager and are closed here. The
+        // factor is one float32 scalar for all parameters (what diff.muli(1 - keep) created per
+        // parameter, each with its own direct buffer: see Staging)
+        try (NDArray rate = Staging.scalar(manager, 1 - keep)) {
+            for (int i = 0; i < shadows.size(); i++) {
+                NDArray s = shadows.get(i);
+                try (NDArray diff = s.sub(params.get(i))) {
+                    diff.muli(rate);
+                    s.subi(diff);
+                }
             }
         }
     }

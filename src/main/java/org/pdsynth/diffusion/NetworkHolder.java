@@ -3,7 +3,6 @@ package org.pdsynth.diffusion;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -11,14 +10,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 import org.pdsynth.model.Engines;
+import org.pdsynth.model.Staging;
 
 /**
  * One network with everything that lives as long as it does: the block, the NDManager that owns
@@ -28,7 +26,7 @@ import org.pdsynth.model.Engines;
  *
  * <p>Memory: parameters live in {@link #manager()} until {@link #close()}; per-step work goes in
  * {@link #newStepManager()} scopes (one per training or sampling step). Arrays are uploaded through
- * one reusable direct staging buffer and cloned into PyTorch-owned memory ({@link #upload}): DJL's
+ * {@link Staging} (one reused direct buffer, cloned into PyTorch-owned memory): DJL's
  * {@code create(float[])} wraps a fresh direct buffer whose native memory only returns when the
  * Java GC runs, which piled up hundreds of MB in a 50-step synthesis.
  *
@@ -42,7 +40,6 @@ public final class NetworkHolder implements AutoCloseable {
     private final ParameterStore store;
     private final List<String> names = new ArrayList<>();
     private final List<Parameter> params = new ArrayList<>();
-    private ByteBuffer staging;
 
     /**
      * Creates the parameters of {@code block} on {@code device} by calling {@code initialize} with
@@ -162,22 +159,12 @@ public final class NetworkHolder implements AutoCloseable {
 
     /**
      * A tensor on this network's device in {@code m} holding a copy of {@code data} (row-major
-     * values of {@code shape}), through the staging buffer (see the class description).
+     * values of {@code shape}), through {@link Staging} (see the class description).
      *
      * @throws IllegalArgumentException when the length does not match the shape
      */
-    public synchronized NDArray upload(NDManager m, float[] data, Shape shape) {
-        int bytes = Math.multiplyExact(data.length, 4);
-        if (data.length != shape.size()) throw new IllegalArgumentException(data.length + " values for shape " + shape);
-        if (staging == null || staging.capacity() < bytes) staging = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
-        ByteBuffer view = staging.duplicate().order(ByteOrder.nativeOrder());
-        view.clear().limit(bytes);
-        view.asFloatBuffer().put(data);
-        try (NDArray aliased = m.create(view, shape, DataType.FLOAT32)) {
-            NDArray owned = device.equals(aliased.getDevice()) ? aliased.duplicate() : aliased.toDevice(device, true);
-            owned.attach(m);
-            return owned;
-        }
+    public NDArray upload(NDManager m, float[] data, Shape shape) {
+        return Staging.upload(m, data, shape, device);
     }
 
     /**

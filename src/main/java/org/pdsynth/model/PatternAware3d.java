@@ -115,7 +115,7 @@ public final class PatternAware3d extends AbstractBlock {
         long dh = channels / heads;
         NDArray all = qkv.forward(ps, new NDList(h), training).head()
                 .reshape(b, regions, 3, heads, dh).transpose(2, 0, 3, 1, 4);        // (3, B, heads, K, dh)
-        NDArray q = all.get("0").mul(1.0 / Math.sqrt(dh));
+        NDArray q = all.get("0").mul(Staging.scalar(h.getManager(), (float) (1.0 / Math.sqrt(dh))));   // no direct buffer per call
         NDArray k = all.get("1");
         NDArray v = all.get("2");
         NDArray w = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);                  // (B, heads, K, K)

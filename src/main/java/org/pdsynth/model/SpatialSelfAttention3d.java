@@ -49,7 +49,7 @@ public final class SpatialSelfAttention3d extends AbstractBlock {
         return new NDList(Scoped.run(new NDArray[] {x}, () -> {
             NDArray h = norm.forward(ps, new NDList(x), training).head();
             NDArray all = qkv.forward(ps, new NDList(h), training).head().reshape(b, 3, heads, dh, tokens);
-            NDArray q = all.get(new NDIndex(":, 0")).mul(1.0 / Math.sqrt(dh));
+            NDArray q = all.get(new NDIndex(":, 0")).mul(Staging.scalar(x.getManager(), (float) (1.0 / Math.sqrt(dh)))); // no direct buffer per call
             NDArray k = all.get(new NDIndex(":, 1"));
             NDArray v = all.get(new NDIndex(":, 2"));
             NDArray w = q.transpose(0, 1, 3, 2).matMul(k).softmax(-1);       // (B, heads, Lq, Lk)

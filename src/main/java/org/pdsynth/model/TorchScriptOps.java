@@ -51,6 +51,8 @@ public final class TorchScriptOps {
 
     private static final Object LOCK = new Object();
     private static volatile PtSymbolBlock module;
+    private static PtNDManager moduleManager;
+    private static final java.util.Map<String, NDArray> CONSTANTS = new java.util.concurrent.ConcurrentHashMap<>();
     private static volatile boolean failed;
 
     private TorchScriptOps() {}
@@ -64,6 +66,7 @@ public final class TorchScriptOps {
                 try {
                     Engines.pytorch();
                     PtNDManager m = (PtNDManager) NDManager.newBaseManager(Engines.PYTORCH);
+                    moduleManager = m;
                     module = JniUtils.loadModule(m, new ByteArrayInputStream(archive()), false, false);
                 } catch (IOException | RuntimeException e) {
                     failed = true;
@@ -83,14 +86,19 @@ public final class TorchScriptOps {
      * in any shape (they are flattened inside the script).
      */
     public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta) {
-        NDArray g = x.getManager().create((long) groups);
+        NDArray g = CONSTANTS.computeIfAbsent("groups:" + groups + "@" + x.getDevice(),
+                k -> moduleManager.create((long) groups).toDevice(x.getDevice(), false));
         return call("group_norm", x, g, gamma, beta);
     }
 
     private static NDArray call(String method, NDArray... inputs) {
-        NDManager m = inputs[0].getManager();
-        NDArray marker = m.create(0f);
-        marker.setName("module_method:" + method);
+        // the method marker and the group count are created once and kept with the module: a
+        // fresh one per call left a small direct buffer per call to the GC (see Staging)
+        NDArray marker = CONSTANTS.computeIfAbsent("module_method:" + method, k -> {
+            NDArray a = moduleManager.create(0f);
+            a.setName(k);
+            return a;
+        });
         NDList in = new NDList(inputs.length + 1);
         for (NDArray a : inputs) in.add(a);
         in.add(marker);
@@ -98,9 +106,7 @@ public final class TorchScriptOps {
         // executor re-plans these one-op methods after their first calls (a warm-up stall and a
         // change of backward kernels mid-run). They have nothing to optimise: run them plainly.
         JniUtils.setGraphExecutorOptimize(false);
-        NDArray out = IValueUtils.forward(module, in, true).singletonOrThrow();
-        marker.close();
-        return out;
+        return IValueUtils.forward(module, in, true).singletonOrThrow();
     }
 
     /** The TorchScript archive (zip, stored entries) of {@link #SOURCE}. */

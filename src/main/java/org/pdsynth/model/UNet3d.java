@@ -208,10 +208,10 @@ public class UNet3d extends AbstractBlock {
         NDManager m = x.getManager();
         NDList in = new NDList(x, c);
         if (time1 != null) {
-            in.add(m.create(timeSinusoid(perSample(t, b, "time step"), embeddingWidth), new Shape(b, embeddingWidth)));
+            in.add(Staging.upload(m, timeSinusoid(perSample(t, b, "time step"), embeddingWidth), new Shape(b, embeddingWidth), x.getDevice()));
         }
-        if (directionTable != null) in.add(m.create(oneHot(perSample(direction, b, "direction"), directions, "direction"), new Shape(b, directions)));
-        if (labelTable != null) in.add(m.create(oneHot(perSample(label, b, "label"), labels, "label"), new Shape(b, labels)));
+        if (directionTable != null) in.add(Staging.upload(m, oneHot(perSample(direction, b, "direction"), directions, "direction"), new Shape(b, directions), x.getDevice()));
+        if (labelTable != null) in.add(Staging.upload(m, oneHot(perSample(label, b, "label"), labels, "label"), new Shape(b, labels), x.getDevice()));
         return forward(ps, in, training).head();
     }
 

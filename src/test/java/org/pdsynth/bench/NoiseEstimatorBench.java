@@ -26,14 +26,17 @@ import org.pdsynth.model.ModelConfig;
  *
  * <pre>
  *   java -cp ... org.pdsynth.bench.NoiseEstimatorBench [--grid 48,56,48] [--channels 8] [--threads 2]
- *        [--batch 2] [--warmup 2] [--iters 5] [--mode all|speed|synthesis] [--json out.json]
+ *        [--batch 2] [--warmup 2] [--iters 5] [--mode all|speed|synthesis|memory|memory-train]
+ *        [--width 32] [--steps S] [--json out.json]
  * </pre>
  * Measures (median after warm-up): one no-grad forward pass, batch 1 ({@code
  * DiffusionModel#predict}, what one sampling step calls, upload and download included); one {@link Trainer#step()} (batch --batch, default 2: noise draw and x_t in Java,
  * forward, L1 loss, backward, Adam, EMA), each as wall time and as process CPU time (the steadier
  * measure on a busy machine); peak RSS (VmHWM) after each phase; then one synthesis
  * (DDIM, 50 steps, one subject) and the peak RSS after it ({@code --mode synthesis} runs only
- * that, so its peak RSS is the synthesis's own).
+ * that, so its peak RSS is the synthesis's own). {@code --mode memory} prints VmRSS and the
+ * resident Java heap every 50 steps of one --steps (500) step DDIM synthesis, {@code --mode
+ * memory-train} every 50 of --steps (1000) training steps: flat means nothing is kept per step.
  */
 public final class NoiseEstimatorBench {
     public static void main(String[] args) throws Exception {
@@ -54,24 +57,32 @@ public final class NoiseEstimatorBench {
         ModelConfig config = ModelConfig.defaults().with("channels", channels).with("gridZYX", List.of(zyx[0], zyx[1], zyx[2]));
         int width = Integer.parseInt(arg(args, "--width", "0"));
         if (width > 0) config = config.with("baseWidth", width);
-        if (mode.equals("memory")) {
-            // resident memory (VmRSS, MiB) every 50 steps of one 500-step DDIM synthesis: flat means no per-step leak
-            int total = Integer.parseInt(arg(args, "--steps", "500"));
-            Engines.pytorch(threads);
+        if (mode.equals("memory") || mode.equals("memory-train")) {
+            // resident memory every 50 steps of one long synthesis (--steps, default 500 DDIM steps) or
+            // training (--mode memory-train, default 1000 Trainer steps): flat means no per-step leak.
+            // Each entry is step:VmRSS/resident Java heap (MiB): what of RSS the Java heap explains.
+            boolean train = mode.equals("memory-train");
+            int total = Integer.parseInt(arg(args, "--steps", train ? "1000" : "500"));
+            List<String> rows = new ArrayList<>();
             try (DiffusionModel model = DiffusionModel.create(config)) {
-                float[] src = randomPairs(1, channels, zyx).get(0).fmri();
-                List<String> rows = new ArrayList<>();
-                Sampling.sample(model, null, src, Direction.FMRI_TO_DWI, null, Sampling.Options.defaults().withSteps(total), (d, t) -> {
-                    if (d % 50 == 0) {
-                        try {
-                            rows.add(String.format(Locale.ROOT, "%d:%.1f", d, rssMiB()));
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                if (train) {
+                    try (Trainer<DenoiserObjective> trainer = Trainer.denoiser(model, randomPairs(4, channels, zyx),
+                            TrainSettings.defaults().with("batchSize", batch))) {
+                        for (int i = 1; i <= total; i++) {
+                            trainer.step();
+                            if (i % 50 == 0) rows.add(memoryRow(i));
                         }
                     }
-                }, null);
-                System.out.println("width " + config.baseWidth() + ", grid " + grid + ", N " + channels + "; step:VmRSS MiB " + String.join(" ", rows));
+                } else {
+                    float[] src = randomPairs(1, channels, zyx).get(0).fmri();
+                    Sampling.sample(model, null, src, Direction.FMRI_TO_DWI, null, Sampling.Options.defaults().withSteps(total), (d, t) -> {
+                        if (d % 50 == 0) rows.add(memoryRow(d));
+                    }, null);
+                }
             }
+            System.out.println((train ? "training, batch " + batch + ", " : "DDIM synthesis, ") + "width " + config.baseWidth() + ", grid " + grid
+                    + ", N " + channels + ", threads " + threads + "; step:VmRSS/Java heap resident MiB " + String.join(" ", rows)
+                    + String.format(Locale.ROOT, "; process CPU %.1f s", cpuNanos() / 1e9));
             return;
         }
         List<Double> fwd = new ArrayList<>();
@@ -174,6 +185,45 @@ public final class NoiseEstimatorBench {
     static double rssMiB() throws java.io.IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+        }
+        return Double.NaN;
+    }
+
+    /** "step:VmRSS/resident Java heap" in MiB ({@link #heapRssMiB}). */
+    static String memoryRow(int step) {
+        try {
+            return String.format(Locale.ROOT, "%d:%.0f/%.0f", step, rssMiB(), heapRssMiB());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Resident size of the Java heap, MiB: the summed Rss of a run of adjacent mappings in
+     * /proc/self/smaps that spans exactly the reserved heap (MaxHeapSize bytes; with CDS the
+     * archived heap regions at its top are file mappings inside it); NaN when not found. The rest
+     * of VmRSS is native memory (libtorch, malloc, JVM internals, code).
+     */
+    static double heapRssMiB() throws java.io.IOException {
+        long max = Long.parseLong(java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .getVMOption("MaxHeapSize").getValue());
+        List<long[]> maps = new ArrayList<>();                     // {start, end, rss kB}
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                String[] r = line.substring(0, line.indexOf(' ')).split("-");
+                maps.add(new long[] {Long.parseUnsignedLong(r[0], 16), Long.parseUnsignedLong(r[1], 16), 0});
+            } else if (line.startsWith("Rss:") && !maps.isEmpty()) {
+                maps.get(maps.size() - 1)[2] = Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        for (int i = 0; i < maps.size(); i++) {
+            long rss = 0;
+            for (int j = i; j < maps.size() && (j == i || maps.get(j)[0] == maps.get(j - 1)[1]); j++) {
+                rss += maps.get(j)[2];
+                long span = maps.get(j)[1] - maps.get(i)[0];
+                if (span == max) return rss / 1024.0;
+                if (span > max) break;
+            }
         }
         return Double.NaN;
     }
