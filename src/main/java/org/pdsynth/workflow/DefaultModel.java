@@ -26,6 +26,13 @@ public final class DefaultModel {
         return extractShipped();
     }
 
+    /** True when every optional file the jar ships is in {@code dir} (an older build may have extracted fewer). */
+    private static boolean shippedOptionalFilesPresent(Path dir) {
+        for (String f : ModelFolder.optionalSamplingFiles())
+            if (DefaultModel.class.getResource(RESOURCE + f) != null && !Files.isRegularFile(dir.resolve(f))) return false;
+        return true;
+    }
+
     private static Path extractShipped() throws IOException {
         long size = 0;
         for (String f : ModelFolder.samplingFiles()) {
@@ -37,7 +44,7 @@ public final class DefaultModel {
             }
         }
         Path dir = Path.of(System.getProperty("user.home"), ".pds", "models", "demo-" + size);
-        if (Files.isRegularFile(dir.resolve(ModelFolder.DESCRIPTOR))) return dir;
+        if (Files.isRegularFile(dir.resolve(ModelFolder.DESCRIPTOR)) && shippedOptionalFilesPresent(dir)) return dir;
         Files.createDirectories(dir);
         // optional files first: the descriptor (a required file, written last) marks a complete folder
         for (String f : ModelFolder.optionalSamplingFiles()) {

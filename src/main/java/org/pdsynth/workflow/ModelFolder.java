@@ -164,10 +164,16 @@ public final class ModelFolder {
         return List.of(Checkpoint.CONFIG, Checkpoint.EMA, DESCRIPTOR);
     }
 
-    /** Files a model folder has for sampling when its model uses them (atlas, refiner). */
+    /**
+     * Files a model folder has for sampling when its model uses them: atlas, refiner, and for a
+     * residual-mode model its regression prior, itself a model folder (its own sampling files and
+     * atlas: a pattern-aware prior needs it).
+     */
     public static List<String> optionalSamplingFiles() {
-        return List.of(Checkpoint.ATLAS, Checkpoint.ATLAS_LABELS, RefinerModel.FILE, Checkpoint.PRIOR + "/" + Checkpoint.CONFIG,
-                Checkpoint.PRIOR + "/" + Checkpoint.EMA, Checkpoint.PRIOR + "/" + DESCRIPTOR);
+        List<String> files = new java.util.ArrayList<>(List.of(Checkpoint.ATLAS, Checkpoint.ATLAS_LABELS, RefinerModel.FILE));
+        for (String f : List.of(Checkpoint.ATLAS, Checkpoint.ATLAS_LABELS, Checkpoint.CONFIG, Checkpoint.EMA, DESCRIPTOR))
+            files.add(Checkpoint.PRIOR + "/" + f);
+        return List.copyOf(files);
     }
 
     static String pretty(JsonObject o) {
