@@ -3,7 +3,8 @@
 # another seed than the model's training data, model grid, both directions, per sampler and step
 # count. Run alone (2 cores): the wall times are only meaningful on a quiet machine.
 #   bench/sampler-compare.sh [OUT_DIR]   (env: SUBJECTS=4 SEED=101 CONFIGS=prior,ddim:50,ddim:10:4,dpm++2m:10:1:sample,... SAMPLES=1 MODEL=dir)
-# A config is sampler:steps[:K[:mean|sample]]; "prior" is a residual model's regression prior alone.
+# A config is sampler:steps[:K[:mean|sample]]; "prior" is a residual model's regression prior alone;
+# "template" the population template (mean of the other subjects of the cohort, leave one out).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 OUT=${1:-bench/out/sampler-$(date +%Y%m%d-%H%M%S)}

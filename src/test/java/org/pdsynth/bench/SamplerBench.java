@@ -45,6 +45,9 @@ public final class SamplerBench {
                 // sampler:steps[:K[:output]], or "prior": the residual model's regression prior alone
                 String[] p = c.split(":");
                 boolean priorOnly = p[0].equals("prior");
+                // "template": the population template, the voxelwise mean of the other subjects of this cohort (leave one out)
+                boolean template = p[0].equals("template");
+                priorOnly |= template;
                 Sampling.Options o = priorOnly ? Sampling.Options.defaults() : Sampling.Options.builder().optSampler(p[0])
                         .optSteps(Integer.parseInt(p[1])).optSamples(p.length > 2 ? Integer.parseInt(p[2]) : samples)
                         .optOutput(p.length > 3 ? Sampling.Output.parse(p[3]) : Sampling.Output.MEAN).optSeed(1).build();
@@ -53,7 +56,7 @@ public final class SamplerBench {
                     for (int i = 0; i < pairs.size(); i++) {
                         TrainingPair tp = pairs.get(i);
                         long t0 = System.nanoTime();
-                        float[] out = priorOnly ? model.priorMean(tp.source(dir), dir, null)
+                        float[] out = template ? leaveOneOutTemplate(pairs, i, dir) : priorOnly ? model.priorMean(tp.source(dir), dir, null)
                                 : Sampling.sample(model, refiner, tp.source(dir), dir, null, o, null, null).output(o);
                         secs += (System.nanoTime() - t0) / 1e9;
                         var truth = VolumeArrays.wrap(tp.clean(dir), g[0], g[1], g[2], pairs.channels());
@@ -74,7 +77,7 @@ public final class SamplerBench {
                     int n = pairs.size();
                     rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %.2f | %.2f | %.4f | %.3f | %.3f | %.2f |", p[0], dir.label(),
                             priorOnly ? "-" : o.steps(), priorOnly ? "-" : o.samples(), priorOnly ? "-" : o.output().name().toLowerCase(Locale.ROOT),
-                            priorOnly ? 1 : Sampling.evaluations(model, o), psnrBrain / n, psnr / n, ssim / n, grad / n, spec / n, secs / n));
+                            template ? 0 : priorOnly ? 1 : Sampling.evaluations(model, o), psnrBrain / n, psnr / n, ssim / n, grad / n, spec / n, secs / n));
                     System.err.println(rows.get(rows.size() - 1));
                 }
             }
@@ -82,6 +85,17 @@ public final class SamplerBench {
         System.out.println("| sampler | direction | steps | K | output | network evaluations | PSNR in brain (dB) | PSNR (dB) | SSIM | gradient ratio | spectrum ratio | s / synthesis |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    private static float[] leaveOneOutTemplate(CohortPairs pairs, int skip, Direction dir) {
+        float[] t = null;
+        for (int j = 0; j < pairs.size(); j++) {
+            if (j == skip) continue;
+            float[] v = pairs.get(j).clean(dir);
+            if (t == null) t = new float[v.length];
+            for (int k = 0; k < v.length; k++) t[k] += v[k] / (pairs.size() - 1);
+        }
+        return t;
     }
 
     private static String arg(String[] a, String name, String def) {
