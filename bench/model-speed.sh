@@ -37,6 +37,18 @@ for r in $(seq 1 "$ROUNDS"); do
   /usr/bin/python3 bench/torch_twin.py $COMMON --json "$OUT/twin-$r.json" > /dev/null
   java $JAVA_OPTS -cp "$CP" org.pdsynth.bench.NoiseEstimatorBench $COMMON --mode speed --json "$OUT/djl-$r.json" 2>/dev/null > /dev/null
 done
+# the fp32 peak of these cores in the same run: a large sgemm through the twin's PyTorch, same threads
+/usr/bin/python3 - "$THREADS" > "$OUT/sgemm.json" <<'PY'
+import json, sys, time, torch
+torch.set_num_threads(int(sys.argv[1]))
+n = 4096
+a, b = torch.randn(n, n), torch.randn(n, n)
+torch.mm(a, b)
+ts = []
+for _ in range(5):
+    t = time.perf_counter(); torch.mm(a, b); ts.append(time.perf_counter() - t)
+print(json.dumps({"n": n, "best_s": min(ts), "gflops": 2 * n ** 3 / min(ts) / 1e9}))
+PY
 echo "synthesis: $(uptime)" | tee -a "$OUT/load.txt"
 java $JAVA_OPTS -cp "$CP" org.pdsynth.bench.NoiseEstimatorBench $COMMON --mode synthesis --json "$OUT/djl-synthesis.json" 2>/dev/null > /dev/null
 
@@ -49,7 +61,7 @@ if [[ "${MEMORY_TRAIN:-0}" == 1 ]]; then
 fi
 
 /usr/bin/python3 - "$OUT" <<'PY'
-import glob, json, statistics, sys
+import glob, json, os, statistics, sys
 out = sys.argv[1]
 def load(pattern):
     runs = [json.load(open(f)) for f in sorted(glob.glob(out + "/" + pattern))]
@@ -75,6 +87,12 @@ print("%-34s %12.0f %12.0f %8.2f" % ("peak RSS after forward, MiB", max(r["peak_
 print("%-34s %12.0f %12.0f %8.2f" % ("peak RSS after training, MiB", max(r["peak_rss_train_mib"] for r in twin), max(r["peak_rss_train_mib"] for r in djl),
       max(r["peak_rss_train_mib"] for r in djl) / max(r["peak_rss_train_mib"] for r in twin)))
 print("synthesis (DDIM 50 steps, one subject, DJL): %.1f s, peak RSS %.0f MiB" % (syn["synthesis_50_steps_s"], syn["peak_rss_synthesis_mib"]))
+peak = json.load(open(out + "/sgemm.json"))["gflops"]
+# convolution FLOP of one forward pass (multiply-adds x 2), from the twin's count when it gives one
+conv = twin[0].get("forward_conv_gflop") or float(os.environ.get("FORWARD_GFLOP", "82.3"))
+print("fp32 peak (sgemm 4096, same threads, this run): %.0f GFLOP/s; forward = %.1f GFLOP of convolutions:" % (peak, conv))
+print("  DJL forward %.0f GFLOP/s = %.0f%% of the peak; twin %.0f GFLOP/s = %.0f%%"
+      % (conv / med(df), 100 * conv / med(df) / peak, conv / med(tf), 100 * conv / med(tf) / peak))
 import os
 for f in ("memory.txt", "memory-train.txt"):
     if os.path.exists(out + "/" + f): print(open(out + "/" + f).read().strip())
