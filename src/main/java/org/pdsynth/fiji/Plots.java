@@ -27,7 +27,7 @@ import org.pdsynth.nifti.NiftiFiles;
 public final class Plots {
     /** Series colours after black: Okabe-Ito orange, sky blue, bluish green, vermillion, reddish purple, blue. */
     static final Color[] COLORS = {new Color(230, 159, 0), new Color(86, 180, 233), new Color(0, 158, 115),
-        new Color(213, 94, 0), new Color(204, 121, 167), new Color(0, 114, 178)};
+        new Color(213, 94, 0), new Color(204, 121, 167), new Color(0, 114, 178), new Color(120, 80, 30)};
 
     private Plots() {}
 
