@@ -15,9 +15,9 @@
 #
 #   bench/validation.sh [EXP]       (default /work/runs/exp-residual: EXP/cohort/{train,test}.csv, EXP/run)
 # Environment: PDS (launcher, scripts/pds), SUBJECTS (60), SEED (4242), DWI_GROUPING (directions),
-# EXPERIMENT_ARGS (default "--residual --samples 2 --refiner-inputs sampled", the recipe that trained
-# /work/runs/exp-residual: it must be the training run's, since the sampling recipe and the model
-# folders come from it), SHARDS (1; n > 1 runs the syntheses as n shard calls, one after the other
+# EXPERIMENT_ARGS (default "--residual --samples 4 --sampling-steps 10 --refiner-inputs sampled":
+# the training options of /work/runs/exp-residual, which must match the run that trained the models
+# since the model folders come from them, and the sampling of docs/results/validation), SHARDS (1; n > 1 runs the syntheses as n shard calls, one after the other
 # here; on a cluster run `... --shard i/n` as array jobs, then the final call without --shard),
 # VALIDATION_ARGS (e.g. "--repeats 10 --folds 5 --resamples 2000", the defaults), RESULTS.
 # Run alone on the machine: the wall time printed at the end is the figure for the issue (target <= 60 min).
@@ -25,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 exp="${1:-/work/runs/exp-residual}"
 PDS="${PDS:-scripts/pds}" SUBJECTS="${SUBJECTS:-60}" SEED="${SEED:-4242}" DWI_GROUPING="${DWI_GROUPING:-directions}"
-EXPERIMENT_ARGS="${EXPERIMENT_ARGS:---residual --samples 2 --refiner-inputs sampled}" SHARDS="${SHARDS:-1}"
+EXPERIMENT_ARGS="${EXPERIMENT_ARGS:---residual --samples 4 --sampling-steps 10 --refiner-inputs sampled}" SHARDS="${SHARDS:-1}"
 RESULTS="${RESULTS:-docs/results/validation}"
 export OMP_WAIT_POLICY=PASSIVE
 for f in "$exp/cohort/train.csv" "$exp/cohort/test.csv"; do
