@@ -185,6 +185,16 @@ def main():
     tt = torch.randint(0, T, (fb,))
     d = torch.randint(0, 2, (fb,))
     lab = torch.randint(0, 4, (fb,))
+    # convolution FLOP of one forward pass (2 x multiply-adds), counted on this network by hooks
+    conv_flop = [0]
+    def count(mod, inp, out):
+        k = 1
+        for v in mod.kernel_size: k *= v
+        conv_flop[0] += 2 * out.numel() * (mod.in_channels // mod.groups) * k
+    hooks = [m.register_forward_hook(count) for m in net.modules() if isinstance(m, nn.Conv3d)]
+    with torch.no_grad():
+        net(xt, c, tt, d, lab)
+    for h in hooks: h.remove()
     fwd, fwd_cpu = [], []
     with torch.no_grad():
         for i in range(a.warmup + a.iters):
@@ -239,6 +249,7 @@ def main():
         "train_cpu_all_s": train_cpu,
         "peak_rss_forward_mib": rss_forward,
         "peak_rss_train_mib": rss_train,
+        "forward_conv_gflop": conv_flop[0] / 1e9 / fb,
     }
     text = json.dumps(res, indent=1)
     print(text)
