@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 
 import org.pdsynth.volume.Diagnosis;
 import org.pdsynth.volume.Direction;
+import org.pdsynth.volume.Modality;
 
 /**
  * Conditional synthesis on the model grid with any {@link Sampler}: what every sampler shares,
@@ -97,13 +98,18 @@ public final class Sampling {
         }
 
         /**
-         * These options with a seed of their own for one subject (and direction): a fixed
-         * function of this seed and {@code key} (SplitMix64's finaliser over the seed and the key's
-         * UTF-8 bytes), so every subject of a cohort starts from its own noise while a rerun, a
+         * These options with a seed of their own for one subject and target modality: a fixed
+         * function of this seed and the key "SUBJECT/TARGET" (SplitMix64's finaliser over the seed
+         * and the key's UTF-8 bytes), so every subject of a cohort starts from its own noise while a rerun, a
          * shard or another order draws exactly the same. With one seed for all, every subject's
          * synthesis would start from the same x_T and the sampled texture would be shared across
          * the cohort (correlated errors in a group analysis).
          */
+        public Options withSeedFor(String subject, Modality target) {
+            return withSeedFor(subject + "/" + target);
+        }
+
+        /** {@link #withSeedFor(String, Modality)} for any key (the subject's is "SUBJECT/TARGET"). */
         public Options withSeedFor(String key) {
             long h = seed;
             for (byte b : key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) h = mix64(h * 31 + b);

@@ -132,7 +132,7 @@ public final class CohortCompletion {
                         if (in != null && file.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize()))
                             throw new IllegalArgumentException(file + ": the output is one of the subject's inputs; refusing to overwrite it");
                     Synthesizer.Output res = model.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(),
-                            s.bval(), s.bvec(), s.mask(), null, label, o.sampling().withSeedFor(s.subject() + "/" + target)), null, cancel);
+                            s.bval(), s.bvec(), s.mask(), null, label, o.sampling().withSeedFor(s.subject(), target)), null, cancel);
                     Synthesizer.write(res, file);
                 } catch (java.util.concurrent.CancellationException e) {
                     throw e;

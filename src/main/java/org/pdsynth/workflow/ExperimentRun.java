@@ -246,7 +246,7 @@ public final class ExperimentRun {
                         if (!Files.isRegularFile(file)) {
                             Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(),
                                     s.bval(), s.bvec(), s.mask(), from == Modality.FMRI ? s.dwi() : s.fmri(), null,
-                                    sampling(o, m).withSeedFor(s.subject() + "/" + target)), null, cancel);
+                                    sampling(o, m).withSeedFor(s.subject(), target)), null, cancel);
                             Synthesizer.write(res, file);
                         }
                         Img<FloatType> synthetic = NiftiReader.read(file).data();
@@ -357,7 +357,7 @@ public final class ExperimentRun {
     /** Whether every method's training stage has finished (its marker exists) in OUT. */
     static boolean trained(Path out) {
         for (Method m : Method.values())
-            if (!Files.isRegularFile(modelFolder(out, m).resolve("stage" + (m.refined() ? 2 : 1) + ".done"))) return false;
+            if (!Files.isRegularFile(doneMarker(out, m))) return false;
         return true;
     }
 
@@ -366,12 +366,22 @@ public final class ExperimentRun {
         return out.toAbsolutePath().resolve("models").resolve(m.folder());
     }
 
+    /** The training stage a method needs: 2 (the refiner) for a refined method, else 1. */
+    private static int stage(Method m) {
+        return m.refined() ? 2 : 1;
+    }
+
+    /** The marker of a method's finished stage in OUT (it holds the stage's seconds). */
+    private static Path doneMarker(Path out, Method m) {
+        return modelFolder(out, m).resolve("stage" + stage(m) + ".done");
+    }
+
     /** Trains the network (stage 1) or the refiner (stage 2) a method needs, unless done before. */
     private static void train(Method m, Options o, Atlas atlas, Map<String, Double> seconds, Consumer<String> log,
             BooleanSupplier cancel) throws Exception {
         Path dir = modelFolder(o.out(), m);
-        int stage = m.refined() ? 2 : 1;
-        Path done = dir.resolve("stage" + stage + ".done");
+        int stage = stage(m);
+        Path done = doneMarker(o.out(), m);
         if (Files.isRegularFile(done)) {
             log.accept(m.key() + ": stage " + stage + " of " + dir.getFileName() + " done before, reused");
             seconds.put(m.folder() + "/stage" + stage, Double.parseDouble(Files.readString(done).trim()));
@@ -461,7 +471,8 @@ public final class ExperimentRun {
         return min == Integer.MAX_VALUE ? 0 : Math.min(5, min);
     }
 
-    private static List<Subject> both(Cohort c) {
+    /** The subjects of {@code c} with both modalities (what the experiment and the validation compare). */
+    static List<Subject> both(Cohort c) {
         List<Subject> out = new ArrayList<>();
         for (Subject s : c.subjects()) if (s.hasFmri() && s.hasDwi()) out.add(s);
         return out;

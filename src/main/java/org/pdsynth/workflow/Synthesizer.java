@@ -70,7 +70,7 @@ public final class Synthesizer implements AutoCloseable {
      *
      * @param align       reading the input and aligning it to the model grid (resampling, intensity map)
      * @param sampling    the sampler's network evaluations (all samples), the refiner and the prior
-     * @param restore     mapping the result back to model units' inverse and the output grid
+     * @param restore     mapping the result from model units back to the modality's intensities and onto the output grid
      * @param evaluations network evaluations of the sampler
      */
     public record Timings(double align, double sampling, double restore, int evaluations) {

@@ -164,8 +164,8 @@ public final class ValidationRun {
         ExperimentRun.Options e = o.experiment();
         Path out = e.out().toAbsolutePath();
         Path dir = out.resolve(FOLDER);
-        List<Subject> held = both(Cohort.read(o.heldOut()));
-        List<Subject> train = both(Cohort.read(e.train()));
+        List<Subject> held = ExperimentRun.both(Cohort.read(o.heldOut()));
+        List<Subject> train = ExperimentRun.both(Cohort.read(e.train()));
         if (held.isEmpty()) throw new IllegalArgumentException(o.heldOut() + ": no subject has both fmri and dwi, nothing to validate");
         for (Subject s : held)
             for (Subject t : train)
@@ -208,7 +208,7 @@ public final class ValidationRun {
                         Path file = CohortCompletion.outputFile(mdir, s.subject(), target);
                         if (Files.isRegularFile(file)) continue;
                         Synthesizer.Output res = synth.synthesize(new Synthesizer.Request(from, from == Modality.FMRI ? s.fmri() : s.dwi(), s.bval(),
-                                s.bvec(), s.mask(), from == Modality.FMRI ? s.dwi() : s.fmri(), null, ExperimentRun.sampling(e, m).withSeedFor(s.subject() + "/" + target)), null, cancel);
+                                s.bvec(), s.mask(), from == Modality.FMRI ? s.dwi() : s.fmri(), null, ExperimentRun.sampling(e, m).withSeedFor(s.subject(), target)), null, cancel);
                         // the voxelwise std of the K samples is not needed here: not written (saves a compressed volume per file)
                         Synthesizer.write(new Synthesizer.Output(res.mean(), null, res.target(), res.source(), res.timings()), file);
                         written++;
@@ -367,12 +367,6 @@ public final class ValidationRun {
             }
         }
         return classes < 2 ? 0 : Math.min(requested, min);
-    }
-
-    private static List<Subject> both(Cohort c) {
-        List<Subject> out = new ArrayList<>();
-        for (Subject s : c.subjects()) if (s.hasFmri() && s.hasDwi()) out.add(s);
-        return out;
     }
 
     private static void checkCancel(BooleanSupplier cancel) {
